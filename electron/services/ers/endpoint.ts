@@ -1,0 +1,73 @@
+// What every e-RS call needs (where, who we are, how to get there) and the one
+// place a call's answer is turned into a result or a typed error.
+
+import {
+  contextOf,
+  errorFromAnswer,
+  ErsCancelledError,
+  ErsProtocolError,
+} from './errors.ts';
+import type { HttpMethod, Transport, TransportResponse, UploadProgress } from './transport.ts';
+
+export interface ErsConnection {
+  /** e.g. https://api.dev3.ers.ncrs.nhs.uk/ers-api (no trailing slash). */
+  readonly baseUrl: string;
+  /** XAPI_ASID: the Accredited System ID. */
+  readonly asid: string;
+  /** XAPI_FQDN: the common name of the endpoint certificate. */
+  readonly fqdn: string;
+  readonly transport: Transport;
+}
+
+export interface CallSpec {
+  readonly method: HttpMethod;
+  /** Appended to baseUrl; path segments taken from outside must already be encoded. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((progress: UploadProgress) => void) | undefined;
+  readonly maxResponseBytes?: number;
+  /** Statuses that count as success. */
+  readonly expect: readonly number[];
+  /** Values scrubbed from any server text that ends up in an error message. */
+  readonly secrets: readonly string[];
+  /** What the call is, for messages: "A020 upload". */
+  readonly what: string;
+}
+
+export function endpointUrl(connection: ErsConnection, path: string): URL {
+  return new URL(connection.baseUrl.replace(/\/+$/, '') + path);
+}
+
+/** Send one call; a success status with a body cut short is an error, never a success. */
+export async function call(connection: ErsConnection, spec: CallSpec): Promise<TransportResponse> {
+  const response = await connection.transport.request({
+    method: spec.method,
+    url: endpointUrl(connection, spec.path),
+    headers: spec.headers,
+    ...(spec.body === undefined ? {} : { body: spec.body }),
+    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    ...(spec.onProgress === undefined ? {} : { onProgress: spec.onProgress }),
+    ...(spec.maxResponseBytes === undefined ? {} : { maxResponseBytes: spec.maxResponseBytes }),
+  });
+  if (spec.expect.includes(response.status)) {
+    if (response.truncated === null) return response;
+    if (response.truncated === 'aborted') throw new ErsCancelledError(contextOf(response));
+    const why = response.truncated === 'too-large' ? 'was larger than expected' : 'was cut short';
+    throw new ErsProtocolError(`The e-RS answer to the ${spec.what} ${why}`, contextOf(response));
+  }
+  if (response.truncated === 'aborted') throw new ErsCancelledError(contextOf(response));
+  throw errorFromAnswer(response, spec.secrets);
+}
+
+export const jsonBody = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+
+/** Parse a JSON answer; the body is not quoted in the error (it may hold the token). */
+export function jsonOf(response: TransportResponse, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(response.body));
+  } catch {
+    throw new ErsProtocolError(`The e-RS answer to the ${what} is not JSON`, contextOf(response));
+  }
+}
