@@ -48,17 +48,21 @@ export type AttemptFailure =
   | { readonly kind: 'rejected'; readonly status: number; readonly code: string | null; readonly diagnostics: string | null }
   /** 406/415. */
   | { readonly kind: 'type-refused'; readonly status: number }
-  /** 401/403 on a working session, or no usable session when the attempt began (status null: nothing was sent). */
+  /**
+   * 401/403 on a working session, or no usable session when the attempt began
+   * (status null: nothing was sent). The session keeper closes the gate itself.
+   */
   | { readonly kind: 'session'; readonly status: number | null }
   /**
-   * 429, 5xx, or a network error. `status` null means no answer came; with
-   * `bodySent` that makes the outcome unknown (e-RS may have stored the file).
+   * 429, 5xx, or a network error (`status` null: no answer came).
+   * `outcomeUnknown`: the whole body went out and no answer says whether e-RS
+   * stored it (no answer at all, or a gateway timeout), so a resend may store a second copy.
    */
   | {
       readonly kind: 'retryable';
       readonly status: number | null;
       readonly retryAfterMs: number | null;
-      readonly bodySent: boolean;
+      readonly outcomeUnknown: boolean;
       readonly detail: string;
     }
   /** The request's signal fired. */
@@ -72,6 +76,4 @@ export interface UploadGate {
   isOpen(): boolean;
   /** Called whenever isOpen may have changed; returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
-  /** An attempt met 401/403: the session is gone. */
-  sessionRejected(status: number): void;
 }

@@ -313,7 +313,12 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
   }
 
   function settle(item: QueueItem, flight: Flight, result: AttemptResult) {
-    const bodySent = flight.bodySent || (!result.ok && 'bodySent' in result.failure && result.failure.bodySent);
+    // If we stop it ourselves, any sign the body reached e-RS makes a resend a possible duplicate.
+    const failure = result.ok ? null : result.failure;
+    const bodySent =
+      flight.bodySent ||
+      (failure?.kind === 'aborted' && failure.bodySent) ||
+      (failure?.kind === 'retryable' && failure.outcomeUnknown);
     if (flight.reason === 'remove' || flight.reason === 'cancel') {
       if (result.ok) {
         // Stopped too late: e-RS holds a copy nobody will link, which e-RS deletes in time.
@@ -345,8 +350,10 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         item.outcomeUnknown ||= bodySent;
         return;
       case 'session':
+        // Back in line until someone signs in again; the gate is closed by then, and if it is
+        // not (a race with a new sign-in) a short pause keeps this from spinning.
         move(item, 'queued');
-        if (failure.status !== null) gate.sessionRejected(failure.status);
+        if (gate.isOpen()) item.notBefore = clock.now() + 1000;
         return;
       case 'rejected':
         move(item, 'failed');
@@ -362,7 +369,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         item.error = say.internalError(item.name);
         return;
       case 'retryable': {
-        item.outcomeUnknown ||= failure.status === null && bodySent;
+        item.outcomeUnknown ||= failure.outcomeUnknown;
         item.failuresInRow += 1;
         log(`queue: ${item.id} attempt ${item.attempts} not answered usefully (${failure.status ?? 'no answer'}): ${failure.detail}`);
         if (failure.retryAfterMs !== null && failure.retryAfterMs > policy.maxRetryAfterMs) {

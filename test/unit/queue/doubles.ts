@@ -151,14 +151,13 @@ export class ManualUploader {
 }
 
 export const ok = (fileId: string): AttemptResult => ({ ok: true, fileId });
-export const retryable = (status: number | null, retryAfterMs: number | null = null, bodySent = false): AttemptResult => ({
+export const retryable = (status: number | null, retryAfterMs: number | null = null, outcomeUnknown = false): AttemptResult => ({
   ok: false,
-  failure: { kind: 'retryable', status, retryAfterMs, bodySent, detail: 'test' },
+  failure: { kind: 'retryable', status, retryAfterMs, outcomeUnknown, detail: 'test' },
 });
 
 export class FakeGate implements UploadGate {
   open = true;
-  readonly rejected: number[] = [];
   private listeners = new Set<() => void>();
   isOpen() {
     return this.open;
@@ -170,9 +169,5 @@ export class FakeGate implements UploadGate {
   set(open: boolean) {
     this.open = open;
     for (const l of this.listeners) l();
-  }
-  sessionRejected(status: number) {
-    this.rejected.push(status);
-    this.set(false);
   }
 }

@@ -305,9 +305,9 @@ describe('upload queue: the session', () => {
     await queue.add(entries);
     queue.upload({});
     await settle();
+    gate.set(false); // the session keeper saw the 401 and ended the session
     uploader.calls[0]!.answer({ ok: false, failure: { kind: 'session', status: 401 } });
     await settle();
-    assert.deepEqual(gate.rejected, [401]);
     assert.equal(status(queue, 1), 'queued', 'back in line, not failed');
     uploader.calls[1]!.answer({ ok: false, failure: { kind: 'session', status: 401 } });
     await settle();
