@@ -113,7 +113,7 @@ export async function uploadBinary(request: UploadBinaryRequest): Promise<Upload
     onProgress: request.onProgress,
     expect: [200, 201],
     secrets: sessionSecrets(request.session),
-    what: 'upload (A020)',
+    what: 'e-RS upload (A020)',
   });
   return uploadResult(response);
 }
@@ -133,7 +133,7 @@ export async function retrieveBinary(request: {
     maxResponseBytes: MAX_FILE_BYTES,
     expect: [200],
     secrets: sessionSecrets(request.session),
-    what: 'download (A006)',
+    what: 'e-RS download (A006)',
   });
   const type = response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   return { bytes: response.body, mimeType: type === undefined || type === '' ? null : type, transactionId: contextOf(response).transactionId };

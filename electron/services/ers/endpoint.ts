@@ -1,6 +1,7 @@
 // What every e-RS call needs (where, who we are, how to get there) and the one
 // place a call's answer is turned into a result or a typed error.
 
+import type * as z from 'zod';
 import {
   contextOf,
   errorFromAnswer,
@@ -32,19 +33,23 @@ export interface CallSpec {
   readonly expect: readonly number[];
   /** Values scrubbed from any server text that ends up in an error message. */
   readonly secrets: readonly string[];
-  /** What the call is, for messages: "A020 upload". */
+  /** What the call is, for messages: "e-RS upload (A020)". */
   readonly what: string;
 }
 
-export function endpointUrl(connection: ErsConnection, path: string): URL {
-  return new URL(connection.baseUrl.replace(/\/+$/, '') + path);
+/** Where a call goes: e-RS, or the identity service, which shares the transport. */
+export type Service = Pick<ErsConnection, 'baseUrl' | 'transport'>;
+
+export function endpointUrl(service: Service, path: string): URL {
+  return new URL(service.baseUrl.replace(/\/+$/, '') + path);
 }
 
 /** Send one call; a success status with a body cut short is an error, never a success. */
-export async function call(connection: ErsConnection, spec: CallSpec): Promise<TransportResponse> {
-  const response = await connection.transport.request({
+export async function call(service: Service, spec: CallSpec): Promise<TransportResponse> {
+  const { transport } = service;
+  const response = await transport.request({
     method: spec.method,
-    url: endpointUrl(connection, spec.path),
+    url: endpointUrl(service, spec.path),
     headers: spec.headers,
     ...(spec.body === undefined ? {} : { body: spec.body }),
     ...(spec.signal === undefined ? {} : { signal: spec.signal }),
@@ -55,7 +60,7 @@ export async function call(connection: ErsConnection, spec: CallSpec): Promise<T
     if (response.truncated === null) return response;
     if (response.truncated === 'aborted') throw new ErsCancelledError(contextOf(response));
     const why = response.truncated === 'too-large' ? 'was larger than expected' : 'was cut short';
-    throw new ErsProtocolError(`The e-RS answer to the ${spec.what} ${why}`, contextOf(response));
+    throw new ErsProtocolError(`The answer to the ${spec.what} ${why}`, contextOf(response));
   }
   if (response.truncated === 'aborted') throw new ErsCancelledError(contextOf(response));
   throw errorFromAnswer(response, spec.secrets);
@@ -63,11 +68,22 @@ export async function call(connection: ErsConnection, spec: CallSpec): Promise<T
 
 export const jsonBody = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
-/** Parse a JSON answer; the body is not quoted in the error (it may hold the token). */
-export function jsonOf(response: TransportResponse, what: string): unknown {
+/** The JSON in a body, or undefined when there is none. */
+export function jsonIn(body: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(response.body));
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch {
-    throw new ErsProtocolError(`The e-RS answer to the ${what} is not JSON`, contextOf(response));
+    return undefined;
   }
+}
+
+/**
+ * Validate a JSON answer. The error names the fields that failed, never their
+ * values (an answer may hold the token).
+ */
+export function parseAnswer<T>(response: TransportResponse, schema: z.ZodType<T>, what: string, shape: string): T {
+  const parsed = schema.safeParse(jsonIn(response.body));
+  if (parsed.success) return parsed.data;
+  const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'body'))].join(', ');
+  throw new ErsProtocolError(`The answer to the ${what} is not ${shape} (${fields})`, contextOf(response));
 }

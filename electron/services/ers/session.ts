@@ -10,7 +10,7 @@
 
 import * as z from 'zod';
 import { contextOf, ErsProtocolError } from './errors.ts';
-import { call, jsonBody, jsonOf, type ErsConnection } from './endpoint.ts';
+import { call, jsonBody, parseAnswer, type ErsConnection } from './endpoint.ts';
 import { Secret } from './secret.ts';
 import type { TransportResponse } from './transport.ts';
 import { BUSINESS_FUNCTIONS_THAT_UPLOAD } from '../../../shared/ipc/contract.ts';
@@ -87,13 +87,7 @@ function sessionOf(
   what: string,
   fallbackToken: Secret,
 ): ProfessionalSession {
-  const parsed = SessionSchema.safeParse(jsonOf(response, what));
-  if (!parsed.success) {
-    // Field names only: values may be the token.
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(body)'))].join(', ');
-    throw new ErsProtocolError(`The e-RS answer to the ${what} is not a professional session (${fields})`, contextOf(response));
-  }
-  const data = parsed.data;
+  const data = parseAnswer(response, SessionSchema, what, 'a professional session');
   return {
     connection,
     key: new Secret(data.id, 'session key'),
@@ -130,7 +124,7 @@ export async function createProfessionalSession(
   const parsedToken = Token.safeParse(ssoToken);
   if (!parsedToken.success) throw new TypeError('The SSO token is empty or holds characters a token cannot have');
   const token = parsedToken.data;
-  const what = 'request to start a session (A001)';
+  const what = 'e-RS request to start a session (A001)';
   const response = await call(connection, {
     method: 'POST',
     path: '/v1/ProfessionalSession',
@@ -150,7 +144,7 @@ export async function selectRole(
   role: RoleChoice,
   options: { signal?: AbortSignal } = {},
 ): Promise<ProfessionalSession> {
-  const what = 'request to choose a role (A002)';
+  const what = 'e-RS request to choose a role (A002)';
   const response = await call(session.connection, {
     method: 'PUT',
     path: `/v1/ProfessionalSession/${encodeURIComponent(session.key.reveal())}`,
@@ -184,7 +178,7 @@ export async function deleteProfessionalSession(
     signal: options.signal,
     expect: [200, 204],
     secrets: sessionSecrets(session),
-    what: 'request to end the session (A003)',
+    what: 'e-RS request to end the session (A003)',
   });
 }
 

@@ -65,6 +65,18 @@ function makeLeaf(dir: string, name: string, ca: string, cn: string, extensions:
 const SERVER_EXT = 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n';
 const CLIENT_EXT = 'extendedKeyUsage=clientAuth\n';
 
+/** An RSA "smartcard" certificate signed by `caName` (identity challenges are RSASSA-PKCS1-v1_5). */
+export function makeRsaCard(pki: TestPki, name: string, caName: 'ca' | 'rogue-ca'): KeyPair {
+  const { dir } = pki;
+  openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=Test Card/serialNumber=555020964101`]);
+  writeFileSync(join(dir, `${name}.ext`), CLIENT_EXT);
+  openssl(dir, [
+    'x509', '-req', '-in', `${name}.csr`, '-CA', `${caName}.crt`, '-CAkey', `${caName}.key`, '-CAcreateserial',
+    '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`,
+  ]);
+  return pair(dir, name);
+}
+
 export function makeTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'ers-attach-pki-'));
   const ca = makeCa(dir, 'ca');
