@@ -292,7 +292,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
     },
 
     async signOut() {
-      if (ending) return view();
+      if (ending || (status === 'signed-out' && !session)) return view();
       ending = true;
       epoch += 1;
       emit(); // canUpload is now false

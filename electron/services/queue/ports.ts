@@ -67,7 +67,8 @@ export type AttemptFailure =
     }
   /** The request's signal fired. */
   | { readonly kind: 'aborted'; readonly bodySent: boolean }
-  | { readonly kind: 'internal'; readonly detail: string };
+  /** Anything else; `outcomeUnknown` when e-RS may hold the file anyway (a success answer with no usable id). */
+  | { readonly kind: 'internal'; readonly detail: string; readonly outcomeUnknown: boolean };
 
 export type Uploader = (request: UploadRequest) => Promise<AttemptResult>;
 

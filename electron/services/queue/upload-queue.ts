@@ -365,6 +365,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         return;
       case 'internal':
         log(`queue: ${item.id}: ${failure.detail}`);
+        item.outcomeUnknown ||= failure.outcomeUnknown;
         move(item, 'failed');
         item.error = say.internalError(item.name);
         return;

@@ -1,0 +1,321 @@
+// The backend: the one object the Electron IPC layer and the browser-preview
+// server call. It composes the file registry, the session keeper and the upload
+// queue, implements every operation in shared/ipc/contract.ts, and emits
+// queue:changed and session:changed. No Electron here.
+//
+// Views leave this file; secrets never do. Handlers receive requests already
+// validated against the contract's schemas. A handler that cannot do what was
+// asked throws a BackendError whose message is written for the person.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { basename } from 'node:path';
+import type {
+  AddFilesResult,
+  EventName,
+  EventPayloads,
+  FileId,
+  MainHandlers,
+  OperationRequest,
+  QueueItemView,
+  SessionView,
+} from '../../shared/ipc/contract.ts';
+import { createSessionKeeper, MESSAGES as SESSION_MESSAGES, type SessionApi, type SessionKeeper, type SessionLike } from './auth/session-keeper.ts';
+import { systemClock, type Clock } from './queue/clock.ts';
+import { classifyUploadError } from './queue/ers-attempt.ts';
+import { FileUnreadableError, type CheckedFileLike, type UploadGate, type Uploader, type UploadRequest } from './queue/ports.ts';
+import { createFileQueueStore } from './queue/queue-file.ts';
+import { createRateLimiter, ERS_RATE_LIMIT, type RateLimiter } from './queue/rate-limiter.ts';
+import type { RetryPolicy } from './queue/retry-policy.ts';
+import { createUploadQueue, UnknownItemError, type QueueEntry, type UploadQueue } from './queue/upload-queue.ts';
+
+export interface Backend {
+  /** Implements every operation in shared/ipc/contract.ts OPERATIONS (requests already schema-validated by the caller). */
+  readonly handlers: MainHandlers;
+  /** Subscribe to events in EVENT_NAMES; returns an unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+  /** Browser preview only: a file that arrived as bytes (no disk path). */
+  addBytes(name: string, bytes: Uint8Array): Promise<AddFilesResult>;
+  /** Card removed (issue 4): no new uploads, those in flight back to queued, A003, secrets cleared. */
+  lock(message?: string): Promise<SessionView>;
+  /** A003 the session (after in-flight calls return), stop the embedded sandbox, flush the queue. */
+  close(): Promise<void>;
+}
+
+/** A handler could not do what was asked; `message` is for the person. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+}
+
+// ---------------------------------------------------------------- the parts it is built from
+
+/** How the registry answers a registration (RULES' FileRegistry, adapted). */
+export type Registration = { readonly ok: true; readonly id: FileId; readonly name: string } | { readonly ok: false; readonly name: string; readonly message: string };
+
+export interface RegistryPort {
+  registerPath(path: string, displayName: string): Promise<Registration>;
+  registerBytes(name: string, bytes: Uint8Array): Promise<Registration>;
+  /** Throws FileUnreadableError (message for the person) when the file cannot be read. */
+  readAndCheck(id: string): Promise<CheckedFileLike>;
+  remove(id: string): void;
+}
+
+/** One A020 call on a session, as the e-RS client makes it. */
+export type SendFile<S> = (
+  session: S,
+  request: Omit<UploadRequest, 'onProgress'> & { readonly onProgress: (sent: number, total: number) => void },
+) => Promise<{ readonly fileId: string }>;
+
+export interface BackendParts<S extends SessionLike> {
+  readonly environment: { readonly name: string; readonly isSandbox: boolean };
+  readonly registry: RegistryPort;
+  /** A001-A003 without the rate limit: the backend adds it. */
+  readonly sessionApi: SessionApi<S>;
+  readonly sendFile: SendFile<S>;
+  readonly smartcard: ((pin: string, signal: AbortSignal) => Promise<string>) | null;
+  readonly allowSsoToken: boolean;
+  /** Where the queue file lives; null keeps the queue in memory only. */
+  readonly userDataDir: string | null;
+  readonly chooseFiles?: (() => Promise<string[]>) | undefined;
+  readonly log?: ((line: string) => void) | undefined;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly concurrency?: number;
+  readonly retry?: RetryPolicy;
+  readonly rateLimiter?: RateLimiter;
+  /** Runs last in close(), e.g. stopping the embedded sandbox. */
+  readonly onClose?: () => Promise<void>;
+}
+
+// ---------------------------------------------------------------- the sandbox's test card PIN
+
+/** The PIN of the embedded sandbox's software test card. */
+export const SANDBOX_TEST_PIN = '1234';
+const TEST_CARD_TRIES = 3;
+
+/** A PIN the test card refused; attemptsLeft as a real card reports it. */
+export class TestCardPinError extends Error {
+  override readonly name = 'TestCardPinError';
+  readonly attemptsLeft: number;
+  constructor(message: string, attemptsLeft: number) {
+    super(message);
+    this.attemptsLeft = attemptsLeft;
+  }
+}
+
+function samePin(a: string, b: string): boolean {
+  const digest = (pin: string) => createHash('sha256').update(pin, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * Puts a PIN in front of a software card so signing in on the sandbox feels like
+ * a real card: 3 tries, a correct PIN resets them, the third wrong one locks it
+ * (until the app restarts). The PIN is compared and dropped, never kept.
+ */
+export function withTestCardPin(
+  obtainSsoToken: (signal: AbortSignal) => Promise<string>,
+  expected: string = SANDBOX_TEST_PIN,
+): (pin: string, signal: AbortSignal) => Promise<string> {
+  let left = TEST_CARD_TRIES;
+  return async (pin, signal) => {
+    if (left === 0) throw new TestCardPinError('Your smartcard is locked. Contact your Registration Authority to unlock it.', 0);
+    if (!samePin(pin, expected)) {
+      left -= 1;
+      if (left === 0) throw new TestCardPinError('The PIN is wrong and your smartcard is now locked. Contact your Registration Authority to unlock it.', 0);
+      const tries = left === 1 ? 'one try' : `${left} tries`;
+      throw new TestCardPinError(`The PIN is wrong. You have ${tries} left before your smartcard locks.`, left);
+    }
+    left = TEST_CARD_TRIES;
+    return obtainSsoToken(signal);
+  };
+}
+
+// ---------------------------------------------------------------- composition
+
+function rateLimited<S extends SessionLike>(api: SessionApi<S>, limiter: RateLimiter): SessionApi<S> {
+  return {
+    async create(token, signal) {
+      await limiter.acquire(signal);
+      return api.create(token, signal);
+    },
+    async selectRole(session, role, signal) {
+      await limiter.acquire(signal);
+      return api.selectRole(session, role, signal);
+    },
+    async remove(session) {
+      await limiter.acquire();
+      return api.remove(session);
+    },
+  };
+}
+
+function uploadRefusal(view: SessionView): string {
+  switch (view.status) {
+    case 'signed-out':
+      return 'Sign in to e-RS before uploading.';
+    case 'choose-role':
+      return 'Choose the role you are working in before uploading.';
+    case 'locked':
+      return 'ers-attach is locked. Insert your smartcard and sign in to upload.';
+    case 'expired':
+      return SESSION_MESSAGES.expired;
+    case 'active':
+      return view.role && !view.role.canUpload
+        ? SESSION_MESSAGES.noUploadRole(view.role.businessFunction)
+        : 'Uploads cannot start at the moment. Try again in a moment.';
+  }
+}
+
+export async function assembleBackend<S extends SessionLike>(parts: BackendParts<S>): Promise<Backend> {
+  const log = parts.log ?? (() => {});
+  const clock = parts.clock ?? systemClock;
+  const limiter = parts.rateLimiter ?? createRateLimiter({ ...ERS_RATE_LIMIT, clock });
+  const { registry } = parts;
+
+  const keeper: SessionKeeper<S> = createSessionKeeper<S>({
+    api: rateLimited(parts.sessionApi, limiter),
+    environment: parts.environment,
+    smartcard: parts.smartcard,
+    allowSsoToken: parts.allowSsoToken,
+    log,
+  });
+
+  const uploader: Uploader = async (request) => {
+    try {
+      const result = await keeper.run(async (session, sessionSignal) => {
+        const signal = AbortSignal.any([request.signal, sessionSignal]);
+        await limiter.acquire(signal);
+        return parts.sendFile(session, { ...request, signal });
+      });
+      return { ok: true, fileId: result.fileId };
+    } catch (error) {
+      return { ok: false, failure: classifyUploadError(error, request.signal) };
+    }
+  };
+
+  const gate: UploadGate = {
+    isOpen: () => keeper.canUpload(),
+    onChange: (listener) => keeper.onChange(() => listener()),
+  };
+
+  const store = parts.userDataDir === null ? undefined : createFileQueueStore(parts.userDataDir, log);
+  const queue: UploadQueue = createUploadQueue({
+    files: registry,
+    uploader,
+    gate,
+    clock,
+    log,
+    ...(parts.random ? { random: parts.random } : {}),
+    ...(parts.concurrency ? { concurrency: parts.concurrency } : {}),
+    ...(parts.retry ? { retry: parts.retry } : {}),
+    ...(store ? { store } : {}),
+  });
+
+  // ------------------------------------------------------------ events
+
+  const listeners: { [E in EventName]: Set<(payload: EventPayloads[E]) => void> } = {
+    'queue:changed': new Set(),
+    'session:changed': new Set(),
+  };
+  function emit<E extends EventName>(event: E, payload: EventPayloads[E]) {
+    for (const listener of listeners[event]) {
+      try {
+        listener(payload);
+      } catch (error) {
+        log(`backend: a ${event} listener failed: ${(error as Error)?.message ?? String(error)}`);
+      }
+    }
+  }
+  queue.onChange((change) => emit('queue:changed', change));
+  keeper.onChange((view) => emit('session:changed', view));
+
+  // ------------------------------------------------------------ restore the saved queue
+
+  await queue.restore(async (path, name) => {
+    const registered = await registry.registerPath(path, name);
+    if (!registered.ok) throw new FileUnreadableError(registered.message);
+    return registered.id;
+  });
+
+  // ------------------------------------------------------------ operations
+
+  async function addRegistrations(registrations: readonly (Registration & { path: string | null })[]): Promise<AddFilesResult> {
+    const refused: { name: string; message: string }[] = [];
+    const entries: QueueEntry[] = [];
+    for (const r of registrations) {
+      if (r.ok) entries.push({ id: r.id, ref: r.id, name: r.name, path: r.path });
+      else refused.push({ name: r.name, message: r.message });
+    }
+    const added: QueueItemView[] = entries.length > 0 ? await queue.add(entries) : [];
+    return { added, refused };
+  }
+
+  async function addPaths(items: readonly { path: string; name: string }[]): Promise<AddFilesResult> {
+    const registrations: (Registration & { path: string | null })[] = [];
+    for (const { path, name } of items) {
+      const shown = name !== '' ? name : path === '' ? 'This item' : basename(path);
+      registrations.push({ ...(await registry.registerPath(path, shown)), path: path === '' ? null : path });
+    }
+    return addRegistrations(registrations);
+  }
+
+  function known<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof UnknownItemError) throw new BackendError('That file is no longer in the list.');
+      throw error;
+    }
+  }
+
+  const handlers: MainHandlers = {
+    'files:add-dropped': (request) => addPaths(request.items),
+    'files:choose': async () => {
+      if (!parts.chooseFiles) throw new BackendError('Choosing files is not available here. Drag your files onto the window instead.');
+      const paths = await parts.chooseFiles();
+      return addPaths(paths.map((path) => ({ path, name: basename(path) })));
+    },
+    'queue:snapshot': async () => queue.snapshot(),
+    'queue:remove': async ({ id }) => known(() => queue.remove(id)),
+    'queue:cancel': async ({ id }) => known(() => queue.cancel(id)),
+    'queue:retry': async ({ id }) => {
+      try {
+        return await queue.retry(id);
+      } catch (error) {
+        if (error instanceof UnknownItemError) throw new BackendError('That file is no longer in the list.');
+        throw error;
+      }
+    },
+    'queue:upload': async (request: OperationRequest<'queue:upload'>) => {
+      if (!keeper.canUpload()) throw new BackendError(uploadRefusal(keeper.view()));
+      return queue.upload({ ...(request.ids ? { ids: request.ids } : {}), ...(request.ubrn ? { ubrn: request.ubrn } : {}) });
+    },
+    'session:get': async () => keeper.view(),
+    'session:sign-in': (request) => keeper.signIn(request),
+    'session:choose-role': (request) => keeper.chooseRole(request),
+    'session:sign-out': () => keeper.signOut(),
+  };
+
+  let closing: Promise<void> | null = null;
+
+  return {
+    handlers,
+    on(event, listener) {
+      const set = listeners[event] as Set<typeof listener>;
+      set.add(listener);
+      return () => void set.delete(listener);
+    },
+    async addBytes(name, bytes) {
+      return addRegistrations([{ ...(await registry.registerBytes(name, bytes)), path: null }]);
+    },
+    lock: (message) => keeper.lock(message),
+    close() {
+      closing ??= (async () => {
+        await queue.close();
+        await keeper.signOut();
+        await parts.onClose?.();
+      })();
+      return closing;
+    },
+  };
+}
