@@ -1,0 +1,137 @@
+// The renderer's picture of the upload queue, as pure functions over plain
+// data (no DOM, no React) so they are tested under Node.
+//
+// Main's queue is the source of truth: items arrive by snapshot and by
+// queue:changed patches, and the renderer never changes an item's status
+// itself. Between a drop and main's answer the renderer shows a *pending* row
+// per file with its own quick verdict; when main answers, the batch's pending
+// rows give way to main's items (or to refusal rows for things main could not
+// take, such as folders).
+import type { AddFilesResult, EventPayloads, FileId, QueueItemView, QueueSnapshot } from '../../shared/ipc/contract.ts';
+import type { ContentLook, Verdict } from '../../shared/rules/types.ts';
+
+/** The renderer's own check of a just-dropped file, from its name, size and first bytes. */
+export interface LocalCheck {
+  readonly look: ContentLook | null;
+  readonly verdict: Verdict;
+}
+
+export type Row =
+  | { readonly kind: 'item'; readonly key: FileId }
+  | {
+      readonly kind: 'pending';
+      readonly key: string;
+      readonly batch: number;
+      readonly name: string;
+      readonly size: number;
+      /** null until the local check has run. */
+      readonly check: LocalCheck | null;
+    }
+  | { readonly kind: 'refused'; readonly key: string; readonly name: string; readonly message: string };
+
+export type PendingRow = Extract<Row, { kind: 'pending' }>;
+
+export interface QueueModel {
+  readonly items: ReadonlyMap<FileId, QueueItemView>;
+  /** Display order. Every 'item' row has an entry in items and vice versa. */
+  readonly rows: readonly Row[];
+  /** Counter for local keys (pending and refusal rows). */
+  readonly nextKey: number;
+}
+
+export const EMPTY_QUEUE: QueueModel = { items: new Map(), rows: [], nextKey: 1 };
+
+/** Replace main's items with a snapshot, keeping the order already on screen and local rows. */
+export function applySnapshot(model: QueueModel, snapshot: QueueSnapshot): QueueModel {
+  const items = new Map(snapshot.items.map((item) => [item.id, item] as const));
+  const kept = model.rows.filter((row) => row.kind !== 'item' || items.has(row.key));
+  const shown = new Set(kept.filter((row) => row.kind === 'item').map((row) => row.key));
+  const added: Row[] = snapshot.items.filter((item) => !shown.has(item.id)).map((item) => ({ kind: 'item', key: item.id }));
+  return { ...model, items, rows: [...kept, ...added] };
+}
+
+/** Merge a queue:changed patch: changed items replace their old view, new ones go to the end. */
+export function applyChanges(model: QueueModel, change: EventPayloads['queue:changed']): QueueModel {
+  const removed = new Set(change.removed);
+  const items = new Map(model.items);
+  for (const id of removed) items.delete(id);
+  const rows: Row[] = model.rows.filter((row) => row.kind !== 'item' || !removed.has(row.key));
+  for (const item of change.items) {
+    if (removed.has(item.id)) continue;
+    if (!items.has(item.id)) rows.push({ kind: 'item', key: item.id });
+    items.set(item.id, item);
+  }
+  return { ...model, items, rows };
+}
+
+/** Show a row per dropped file at once; returns the model and the keys given to the rows. */
+export function addPending(
+  model: QueueModel,
+  batch: number,
+  files: readonly { readonly name: string; readonly size: number }[],
+): { model: QueueModel; keys: string[] } {
+  const keys = files.map((_, i) => `local-${model.nextKey + i}`);
+  const rows: Row[] = files.map((file, i) => ({
+    kind: 'pending',
+    key: keys[i] as string,
+    batch,
+    name: file.name,
+    size: file.size,
+    check: null,
+  }));
+  return { model: { ...model, rows: [...model.rows, ...rows], nextKey: model.nextKey + files.length }, keys };
+}
+
+export function setPendingCheck(model: QueueModel, key: string, check: LocalCheck): QueueModel {
+  let found = false;
+  const rows = model.rows.map((row) => {
+    if (row.kind !== 'pending' || row.key !== key) return row;
+    found = true;
+    return { ...row, check };
+  });
+  return found ? { ...model, rows } : model;
+}
+
+/**
+ * Main answered a batch: its items take the place of the batch's pending rows
+ * (an item a patch already brought in stays where it is), and each refusal
+ * becomes a refusal row there too.
+ */
+export function resolveBatch(model: QueueModel, batch: number, result: AddFilesResult): QueueModel {
+  const items = new Map(model.items);
+  const replacement: Row[] = [];
+  for (const item of result.added) {
+    // A queue:changed patch may have brought the item already; that view is as new as this one, and it keeps its place.
+    if (items.has(item.id)) continue;
+    replacement.push({ kind: 'item', key: item.id });
+    items.set(item.id, item);
+  }
+  let nextKey = model.nextKey;
+  for (const refusal of result.refused) {
+    replacement.push({ kind: 'refused', key: `local-${nextKey++}`, name: refusal.name, message: refusal.message });
+  }
+  return { items, rows: spliceBatch(model.rows, batch, replacement), nextKey };
+}
+
+/** The bridge failed for a whole batch: every file in it becomes a refusal row with the reason. */
+export function failBatch(model: QueueModel, batch: number, message: (name: string) => string): QueueModel {
+  const replacement: Row[] = model.rows
+    .filter((row): row is PendingRow => row.kind === 'pending' && row.batch === batch)
+    .map((row) => ({ kind: 'refused', key: row.key, name: row.name, message: message(row.name) }));
+  return { ...model, rows: spliceBatch(model.rows, batch, replacement) };
+}
+
+/** Remove a row that exists only in the renderer (a refusal). Main's items are removed through main. */
+export function dismissLocalRow(model: QueueModel, key: string): QueueModel {
+  const rows = model.rows.filter((row) => row.kind === 'item' || row.key !== key);
+  return rows.length === model.rows.length ? model : { ...model, rows };
+}
+
+function spliceBatch(rows: readonly Row[], batch: number, replacement: readonly Row[]): Row[] {
+  const isBatch = (row: Row) => row.kind === 'pending' && row.batch === batch;
+  const at = rows.findIndex(isBatch);
+  const rest = rows.filter((row) => !isBatch(row));
+  if (at < 0) return [...rest, ...replacement];
+  const before = rows.slice(0, at).filter((row) => !isBatch(row)).length;
+  return [...rest.slice(0, before), ...replacement, ...rest.slice(before)];
+}

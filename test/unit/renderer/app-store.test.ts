@@ -1,0 +1,157 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAppStore } from '../../../renderer/store/app-store.ts';
+import type { LocalCheck } from '../../../renderer/store/queue-model.ts';
+import { rowViews } from '../../../renderer/store/row-view.ts';
+import type {
+  AddFilesResult,
+  ErsBridge,
+  EventName,
+  EventPayloads,
+  QueueSnapshot,
+  SessionView,
+} from '../../../shared/ipc/contract.ts';
+import { item } from './fixtures.ts';
+
+interface FakeFile {
+  readonly name: string;
+  readonly size: number;
+}
+
+const SESSION: SessionView = {
+  status: 'active',
+  environment: { name: 'Sandbox', isSandbox: true },
+  signInMethods: ['smartcard'],
+  user: { id: '1', displayName: 'Dr Test' },
+  roles: [],
+  role: null,
+  message: null,
+};
+
+/** A bridge whose answers the test releases by hand, recording every call. */
+function fakeBridge() {
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const calls: { op: string; arg: unknown }[] = [];
+  let releaseAdd: ((result: AddFilesResult) => void) | null = null;
+  const snapshot: QueueSnapshot = { items: [item('f_existing')] };
+  const bridge: ErsBridge<FakeFile> = {
+    addFiles: (files) => {
+      calls.push({ op: 'addFiles', arg: files.map((f) => f.name) });
+      return new Promise((resolve) => (releaseAdd = resolve));
+    },
+    chooseFiles: async () => ({ added: [], refused: [] }),
+    snapshot: async () => snapshot,
+    remove: async (id) => {
+      calls.push({ op: 'remove', arg: id });
+      return { items: [] };
+    },
+    cancel: async () => snapshot,
+    retry: async () => snapshot,
+    upload: async (options) => {
+      calls.push({ op: 'upload', arg: options });
+      return snapshot;
+    },
+    session: async () => SESSION,
+    signIn: async () => ({ ok: false, message: 'The PIN is wrong', attemptsLeft: 2 }),
+    chooseRole: async () => SESSION,
+    signOut: async () => ({ ...SESSION, status: 'signed-out', user: null }),
+    on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (payload: never) => void);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+  };
+  const emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => {
+    for (const listener of listeners.get(event) ?? []) (listener as (p: EventPayloads[E]) => void)(payload);
+  };
+  return { bridge, calls, emit, listeners, answerAdd: (result: AddFilesResult) => releaseAdd?.(result) };
+}
+
+const okCheck: LocalCheck = {
+  look: { format: 'pdf', label: 'a PDF', complete: true },
+  verdict: { ok: true, problems: [], storedName: 'letter.pdf', nameChange: null, mimeType: 'application/pdf', typeId: 'pdf' },
+};
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('app store', () => {
+  it('start subscribes before loading, then mirrors the snapshot and session; stop unsubscribes', async () => {
+    const fake = fakeBridge();
+    const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck });
+    const stop = await store.getState().start();
+    assert.equal(store.getState().session?.status, 'active');
+    assert.deepEqual([...store.getState().queue.items.keys()], ['f_existing']);
+    assert.equal(fake.listeners.get('queue:changed')?.size, 1);
+    stop();
+    assert.equal(fake.listeners.get('queue:changed')?.size, 0);
+    assert.equal(fake.listeners.get('session:changed')?.size, 0);
+  });
+
+  it('a drop shows pending rows at once, then main items replace them, and the live region counts them', async () => {
+    const fake = fakeBridge();
+    const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck });
+    await store.getState().start();
+    const adding = store.getState().addFiles([
+      { name: 'letter.pdf', size: 10 },
+      { name: 'Referrals', size: 0 },
+    ]);
+    // Before main answers: the rows are there, checked locally.
+    await tick();
+    const pending = rowViews(store.getState().queue);
+    assert.deepEqual(pending.map((r) => [r.name, r.provisional]), [
+      ['f_existing.pdf', false],
+      ['letter.pdf', true],
+      ['Referrals', true],
+    ]);
+    assert.equal(pending[1]?.typeLabel, 'a PDF');
+    assert.deepEqual(fake.calls, [{ op: 'addFiles', arg: ['letter.pdf', 'Referrals'] }]);
+
+    fake.answerAdd({ added: [item('f_letter00', { name: 'letter.pdf' })], refused: [{ name: 'Referrals', message: 'Referrals is a folder' }] });
+    await adding;
+    const settled = rowViews(store.getState().queue);
+    assert.deepEqual(settled.map((r) => [r.name, r.status, r.provisional]), [
+      ['f_existing.pdf', 'ready', false],
+      ['letter.pdf', 'ready', false],
+      ['Referrals', 'refused', false],
+    ]);
+    assert.equal(store.getState().announcement.text, '2 files added, 1 ready to upload, 1 cannot be uploaded.');
+  });
+
+  it('announces uploads as queue:changed events arrive', async () => {
+    const fake = fakeBridge();
+    const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck });
+    await store.getState().start();
+    fake.emit('queue:changed', { items: [item('f_existing', { status: 'uploading', progress: { sent: 1, total: 2 } })], removed: [] });
+    const seq = store.getState().announcement.seq;
+    fake.emit('queue:changed', { items: [item('f_existing', { status: 'uploaded', ersFileId: 'E-1' })], removed: [] });
+    assert.equal(store.getState().announcement.text, 'f_existing.pdf uploaded. e-RS file id E-1.');
+    assert.equal(store.getState().announcement.seq, seq + 1);
+    fake.emit('session:changed', { ...SESSION, status: 'locked' });
+    assert.equal(store.getState().session?.status, 'locked');
+  });
+
+  it('upload passes the UBRN only when one is given; a failed sign-in comes back to the form', async () => {
+    const fake = fakeBridge();
+    const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck });
+    await store.getState().upload(null);
+    await store.getState().upload('000040001234');
+    assert.deepEqual(fake.calls.map((c) => c.arg), [{}, { ubrn: '000040001234' }]);
+    assert.equal(store.getState().uploading, false);
+    const failure = await store.getState().signIn({ method: 'smartcard', pin: '1234' });
+    assert.deepEqual(failure, { ok: false, message: 'The PIN is wrong', attemptsLeft: 2 });
+    assert.equal(store.getState().session, null);
+  });
+
+  it('a bridge that fails a drop turns each file into a refusal saying why', async () => {
+    const fake = fakeBridge();
+    fake.bridge.addFiles = async () => {
+      throw new Error('The preview server answered 500');
+    };
+    const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck });
+    await store.getState().addFiles([{ name: 'a.pdf', size: 1 }]);
+    const [row] = rowViews(store.getState().queue);
+    assert.equal(row?.status, 'refused');
+    assert.deepEqual(row?.problems, ['a.pdf was not added: The preview server answered 500']);
+  });
+});
