@@ -9,7 +9,7 @@ import { ATTACHMENT_TYPES } from '../../../shared/rules/attachment-types.ts';
 import { openDialogFilters } from '../../../electron/main/dialog-filters.ts';
 import { forwardEvents, type EventSink } from '../../../electron/main/ipc/forward-events.ts';
 import { createQuitGuard } from '../../../electron/main/quit-guard.ts';
-import { denyAllPermissions } from '../../../electron/main/security/deny-permissions.ts';
+import { applyPermissionPolicy, type PermissionSession } from '../../../electron/main/security/permissions.ts';
 import { hardenContents, type NavigationEventLike } from '../../../electron/main/security/harden-contents.ts';
 
 class FakeEvent implements NavigationEventLike {
@@ -60,23 +60,44 @@ describe('hardenContents', () => {
   });
 });
 
-describe('denyAllPermissions', () => {
-  it('answers every permission request and check with no', () => {
-    let request: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
-    let check: ((contents: unknown, permission: string) => boolean) | null = null;
+describe('applyPermissionPolicy', () => {
+  type RequestHandler = Parameters<PermissionSession['setPermissionRequestHandler']>[0];
+  type CheckHandler = Parameters<PermissionSession['setPermissionCheckHandler']>[0];
+  function applied() {
+    let request: RequestHandler | null = null;
+    let check: CheckHandler | null = null;
     let device: ((details: unknown) => boolean) | null = null;
-    denyAllPermissions({
+    applyPermissionPolicy({
       setPermissionRequestHandler: (handler) => (request = handler),
       setPermissionCheckHandler: (handler) => (check = handler),
       setDevicePermissionHandler: (handler) => (device = handler),
     });
-    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'fileSystem', 'openExternal', 'hid']) {
+    const ask = (permission: string, requestingUrl: string) => {
       const answers: boolean[] = [];
-      request!(null, permission, (granted) => answers.push(granted));
-      assert.deepEqual(answers, [false], permission);
-      assert.equal(check!(null, permission), false, permission);
+      request!(null, permission, (granted) => answers.push(granted), { requestingUrl });
+      assert.equal(answers.length, 1, 'answered exactly once');
+      return answers[0];
+    };
+    return { ask, check: (permission: string, origin: string) => check!(null, permission, origin), device: device! };
+  }
+
+  it('refuses every permission the app does not need, even to its own page', () => {
+    const policy = applied();
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'fileSystem', 'openExternal', 'hid', 'serial', 'pointerLock', 'fullscreen']) {
+      assert.equal(policy.ask(permission, 'app://ers-attach/index.html'), false, permission);
+      assert.equal(policy.check(permission, 'app://ers-attach'), false, permission);
     }
-    assert.equal(device!({ deviceType: 'usb' }), false);
+    assert.equal(policy.device({ deviceType: 'usb' }), false);
+  });
+
+  it('lets only the app page write to the clipboard (the Copy button for an e-RS file id)', () => {
+    const policy = applied();
+    assert.equal(policy.ask('clipboard-sanitized-write', 'app://ers-attach/index.html'), true);
+    assert.equal(policy.check('clipboard-sanitized-write', 'app://ers-attach'), true);
+    for (const url of ['https://evil.example/', 'app://ers-attach.evil/', 'file:///home/gp/evil.html', 'about:blank', '']) {
+      assert.equal(policy.ask('clipboard-sanitized-write', url), false, url);
+      assert.equal(policy.check('clipboard-sanitized-write', url), false, url);
+    }
   });
 });
 
