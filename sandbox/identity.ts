@@ -26,7 +26,8 @@ function cardUser(cert: X509Certificate): CardUser | null {
   const attrs = new Map<string, string>();
   for (const line of cert.subject.split('\n')) {
     const eq = line.indexOf('=');
-    if (eq > 0) attrs.set(line.slice(0, eq), line.slice(eq + 1));
+    // Node escapes DN specials in values (Smith\, Jo); undo that.
+    if (eq > 0) attrs.set(line.slice(0, eq), line.slice(eq + 1).replace(/\\(.)/g, '$1'));
   }
   const id = attrs.get('serialNumber');
   const name = attrs.get('CN');
