@@ -1,0 +1,218 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeRsaCard, makeTestPki, type KeyPair, type TestPki } from '../ers/helpers/test-pki.ts';
+import { appConfigDir, locateConfigFile, type PlaceFacts } from '../../../electron/services/config/locate.ts';
+import { chooseEnvironment, ConfigError } from '../../../electron/services/config/load.ts';
+import { resolveEnvironment } from '../../../electron/services/config/environment.ts';
+import { startTlsServer } from '../ers/helpers/tls-server.ts';
+
+let pki: TestPki;
+let card: KeyPair;
+let dir: string;
+
+before(() => {
+  pki = makeTestPki();
+  card = makeRsaCard(pki, 'card', 'ca');
+  dir = mkdtempSync(join(tmpdir(), 'ers-attach-config-'));
+});
+after(() => {
+  pki.remove();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A config file in its own folder, with the PEMs referred to relatively from a certs/ subfolder. */
+let counter = 0;
+function configFile(value: unknown): string {
+  const folder = join(dir, `c${counter++}`);
+  mkdirSync(join(folder, 'certs'), { recursive: true });
+  for (const [name, pem] of [
+    ['client.crt', pki.client.certPem],
+    ['client.key', pki.client.keyPem],
+    ['server.key', pki.server.keyPem],
+    ['ca.crt', pki.ca.certPem],
+    ['card.crt', card.certPem],
+    ['card.key', card.keyPem],
+  ] as const) {
+    writeFileSync(join(folder, 'certs', name), pem);
+  }
+  const path = join(folder, 'config.json');
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+}
+
+function dev3(overrides: Record<string, unknown> = {}) {
+  return {
+    baseUrl: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/',
+    asid: '999000000045',
+    fqdn: 'client.test',
+    clientCertificate: 'certs/client.crt',
+    clientKey: 'certs/client.key',
+    caCertificates: ['certs/ca.crt'],
+    production: false,
+    identity: { method: 'sso-token' },
+    timeouts: { connectMs: 5000, requestMs: 60000 },
+    ...overrides,
+  };
+}
+
+const place = (path: string): PlaceFacts => ({ env: { ERS_ATTACH_CONFIG: path }, platform: 'linux', home: '/home/nobody' });
+
+async function problemsOf(value: unknown, options: { now?: number } = {}): Promise<readonly string[]> {
+  try {
+    await chooseEnvironment({ place: place(configFile(value)), ...options });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('where the config file is', () => {
+  it('is $ERS_ATTACH_CONFIG when set', () => {
+    assert.deepEqual(locateConfigFile(place('/etc/ers/config.json')), { path: '/etc/ers/config.json', explicit: true });
+  });
+
+  it('is the per-user app config folder otherwise', () => {
+    assert.equal(appConfigDir({ env: { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, platform: 'win32', home: 'C:\\Users\\a' }).replaceAll('\\', '/'), 'C:/Users/a/AppData/Roaming/ers-attach');
+    assert.equal(appConfigDir({ env: {}, platform: 'darwin', home: '/Users/a' }), '/Users/a/Library/Application Support/ers-attach');
+    assert.equal(appConfigDir({ env: { XDG_CONFIG_HOME: '/x/cfg' }, platform: 'linux', home: '/home/a' }), '/x/cfg/ers-attach');
+    assert.equal(appConfigDir({ env: { XDG_CONFIG_HOME: 'relative' }, platform: 'linux', home: '/home/a' }), '/home/a/.config/ers-attach');
+    assert.deepEqual(locateConfigFile({ env: { ERS_ATTACH_CONFIG: '' }, platform: 'linux', home: '/home/a' }), {
+      path: '/home/a/.config/ers-attach/config.json',
+      explicit: false,
+    });
+  });
+
+  it('means the built-in sandbox when the default file does not exist', async () => {
+    const chosen = await chooseEnvironment({ place: { env: { XDG_CONFIG_HOME: join(dir, 'empty') }, platform: 'linux', home: dir } });
+    assert.deepEqual(chosen, { kind: 'sandbox', configPath: null });
+  });
+
+  it('is an error when $ERS_ATTACH_CONFIG names a file that does not exist', async () => {
+    const missing = join(dir, 'nope', 'config.json');
+    await assert.rejects(chooseEnvironment({ place: place(missing) }), (err) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.problems, [`ERS_ATTACH_CONFIG names ${missing}, which does not exist`]);
+      return true;
+    });
+  });
+});
+
+describe('config validation messages', () => {
+  it('name the key, what was expected and what was found', async () => {
+    const problems = await problemsOf({
+      environment: 'dev3',
+      environments: {
+        dev3: dev3({ baseUrl: 'http://api.dev3.ers.ncrs.nhs.uk/ers-api', asid: 200000000220, production: undefined, caCertificates: [] }),
+      },
+    });
+    assert.deepEqual(problems, [
+      'environments.dev3.baseUrl: expected an https:// URL, found "http://api.dev3.ers.ncrs.nhs.uk/ers-api"',
+      'environments.dev3.asid: expected the 12-digit ASID as text, found 200000000220',
+      'environments.dev3.caCertificates: expected at least one CA certificate path, found a list',
+      'environments.dev3.production: expected true or false, found nothing',
+    ]);
+  });
+
+  it('refuse unknown settings, saying certificate checks cannot be switched off', async () => {
+    const problems = await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ rejectUnauthorized: false, colour: 'blue' }) } });
+    assert.deepEqual(problems, [
+      'environments.dev3.rejectUnauthorized: unknown setting (certificate checks cannot be switched off)',
+      'environments.dev3.colour: unknown setting',
+    ]);
+  });
+
+  it('check the identity method, the environment name and production sign-in', async () => {
+    assert.deepEqual(await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ identity: { method: 'password' } }) } }), [
+      'environments.dev3.identity.method: expected method "smartcard", "test-card" or "sso-token", found "password"',
+    ]);
+    assert.deepEqual(await problemsOf({ environment: 'dev4', environments: { dev3: dev3() } }), [
+      'environment: expected one of "sandbox", "dev3", found "dev4"',
+    ]);
+    assert.deepEqual(await problemsOf({ environment: 'live', environments: { live: dev3({ production: true }) } }), [
+      'environments.live.identity.method: a production environment must sign in with a smartcard, found "sso-token"',
+    ]);
+    assert.deepEqual(await problemsOf({ environment: 'sandbox', environments: { sandbox: dev3() } }), [
+      'environments.sandbox: "sandbox" is the built-in sandbox and cannot be redefined: choose another name',
+    ]);
+    assert.deepEqual(await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ timeouts: { connectMs: 10 } }) } }), [
+      'environments.dev3.timeouts.connectMs: expected at least 1000 ms, found 10',
+    ]);
+  });
+
+  it('report JSON syntax errors', async () => {
+    const problems = await problemsOf('{ "environment": "dev3", }');
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^not valid JSON: /);
+  });
+
+  it('report files by path: missing, not PEM, key not matching, expired, FQDN not the certificate CN', async () => {
+    const missing = await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ clientCertificate: 'certs/missing.crt' }) } });
+    assert.equal(missing.length, 1);
+    assert.match(missing[0]!, /^environments\.dev3\.clientCertificate: file not found: \/.*\/certs\/missing\.crt$/);
+
+    const notPem = await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ caCertificates: ['certs/ca.crt', 'certs/client.key'] }) } });
+    assert.equal(notPem.length, 1);
+    assert.match(notPem[0]!, /^environments\.dev3\.caCertificates\[1\]: expected a PEM certificate, found none in \/.*\/certs\/client\.key$/);
+
+    const wrongKey = await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ clientKey: 'certs/server.key' }) } });
+    assert.equal(wrongKey.length, 1);
+    assert.match(wrongKey[0]!, /^environments\.dev3\.clientKey: the key in \/.*server\.key does not belong to the certificate in \/.*client\.crt$/);
+
+    const expired = await problemsOf({ environment: 'dev3', environments: { dev3: dev3() } }, { now: Date.now() + 10 * 86_400_000 });
+    assert.ok(expired.some((p) => /^environments\.dev3\.clientCertificate: the certificate in .* expired on /.test(p)), expired.join('\n'));
+
+    assert.deepEqual(await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ fqdn: 'other.example.nhs.uk' }) } }), [
+      'environments.dev3.fqdn: expected the common name of the endpoint certificate ("client.test"), found "other.example.nhs.uk"',
+    ]);
+  });
+});
+
+describe('a valid configuration', () => {
+  it('resolves relative paths from the config folder and normalises the base URL', async () => {
+    const path = configFile({ environment: 'dev3', environments: { dev3: dev3() } });
+    const chosen = await chooseEnvironment({ place: place(path) });
+    assert.equal(chosen.kind, 'configured');
+    if (chosen.kind !== 'configured') return;
+    assert.equal(chosen.configPath, path);
+    assert.equal(chosen.spec.baseUrl, 'https://api.dev3.ers.ncrs.nhs.uk/ers-api');
+    assert.equal(chosen.spec.tls.certificatePem, pki.client.certPem);
+    assert.deepEqual(chosen.spec.tls.caCertificatesPem, [pki.ca.certPem]);
+    assert.deepEqual(chosen.spec.identity, { method: 'sso-token' });
+    assert.deepEqual(chosen.spec.timeouts, { connectMs: 5000, requestMs: 60000 });
+  });
+
+  it('honours an environment chosen by the caller, and only loads that one', async () => {
+    const path = configFile({ environment: 'broken', environments: { broken: dev3({ clientKey: 'certs/none.key' }), dev3: dev3() } });
+    const chosen = await chooseEnvironment({ place: place(path), environment: 'dev3' });
+    assert.equal(chosen.kind, 'configured');
+  });
+
+  it('gives a working mutual-TLS connection and test card', async () => {
+    const server = await startTlsServer(pki, (req, res) => res.end(req.url));
+    const path = configFile({
+      environment: 'local',
+      environments: {
+        local: dev3({
+          baseUrl: `${server.origin}/ers-api`,
+          identity: { method: 'test-card', identityUrl: `${server.origin}/identity`, certificate: 'certs/card.crt', privateKey: 'certs/card.key' },
+        }),
+      },
+    });
+    const env = await resolveEnvironment({ place: place(path) });
+    try {
+      assert.equal(env.name, 'local');
+      assert.equal(env.isSandbox, false);
+      assert.equal(env.credentialProvider?.kind, 'test-card');
+      assert.equal(env.connection.asid, '999000000045');
+      const response = await env.connection.transport.request({ method: 'GET', url: new URL(`${env.connection.baseUrl}/ping`), headers: {} });
+      assert.equal(Buffer.from(response.body).toString(), '/ers-api/ping');
+    } finally {
+      await env.close();
+      await server.close();
+    }
+  });
+});
