@@ -74,6 +74,8 @@ interface Route {
   readonly pattern: RegExp;
   /** Most bytes of body worth reading; beyond that the route answers without reading more. */
   readonly bodyLimit: number;
+  /** The handler itself answers an over-long body (A020: FILE_SIZE_ERROR); otherwise it is a 413. */
+  readonly judgesSize?: true;
   readonly handle: (call: Call) => Reply;
 }
 
@@ -119,6 +121,24 @@ function statusFaultReply(fault: Extract<FaultKind, { kind: 'status' }>): Reply 
   return { status: fault.status, headers };
 }
 
+/**
+ * Reads the body; under a reset-mid-body fault, resets the connection once `afterBytes` have arrived (or at
+ * the end of a shorter body). Null when the request is over: reset by us, or abandoned by the client.
+ */
+async function readBodyUnder(fault: FaultKind | undefined, req: IncomingMessage, limit: number): Promise<Body | null> {
+  const resetAfter = fault?.kind === 'reset-mid-body' ? fault.afterBytes : null;
+  try {
+    if (resetAfter === 0) throw new BodyAbortedError('reset before the body');
+    const body = await readBody(req, limit, (received) => (resetAfter !== null && received >= resetAfter ? 'stop' : undefined));
+    if (resetAfter !== null) throw new BodyAbortedError('reset after the whole body');
+    return body;
+  } catch (err) {
+    // A client that went away needs nothing more; anything else (our reset, a stream error) ends in a reset.
+    if (resetAfter !== null || !(err instanceof BodyAbortedError)) resetConnection(req);
+    return null;
+  }
+}
+
 /** Hang up abruptly: a TCP reset where the platform allows it, else an ordinary destroy. */
 function resetConnection(req: IncomingMessage): void {
   const socket = req.socket as TLSSocket & { resetAndDestroy?: () => void };
@@ -158,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     {
       // One byte past the limit is enough to know a file is too large.
-      op: 'A020', method: 'POST', pattern: /^\/ers-api\/STU3\/[vV]1\/Binary$/, bodyLimit: MAX_UPLOAD_BYTES + 1,
+      op: 'A020', method: 'POST', pattern: /^\/ers-api\/STU3\/[vV]1\/Binary$/, bodyLimit: MAX_UPLOAD_BYTES + 1, judgesSize: true,
       handle: ers((c) => uploadFile(c, sessions, store, successStatus)),
     },
     {
@@ -220,15 +240,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (fault?.kind === 'expire-session') sessions.expire(header(req, 'HTTP_X_SESSION_KEY') ?? params[0]);
 
-    let body: Body;
-    try {
-      if (fault?.kind === 'reset-mid-body' && fault.afterBytes === 0) throw new BodyAbortedError('reset before the body');
-      body = await readBody(req, route.bodyLimit, (received) =>
-        fault?.kind === 'reset-mid-body' && received >= fault.afterBytes ? 'stop' : undefined,
-      );
-      if (fault?.kind === 'reset-mid-body') throw new BodyAbortedError('reset after the whole body');
-    } catch (err) {
-      if (fault?.kind === 'reset-mid-body' || !(err instanceof BodyAbortedError)) resetConnection(req);
+    const body = await readBodyUnder(fault, req, route.bodyLimit);
+    if (body === null) return;
+    if (body.exceeded && !route.judgesSize) {
+      writeReply(res, outcomeReply(413, 'INVALID_VALUE', `The request body is larger than ${route.bodyLimit} bytes`));
+      drainRest(req);
       return;
     }
 

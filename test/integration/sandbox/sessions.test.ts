@@ -68,6 +68,12 @@ describe('A001 create professional session', () => {
     const notJson = await send(sb, { method: 'POST', path: '/ers-api/v1/ProfessionalSession', headers: { XAPI_ASID: sb.asid }, body: '{"typeInfo":' });
     assertOutcome(notJson, 400, 'INVALID_FHIR_STRUCTURE', 'structure');
   });
+
+  it('refuses a body over 64 KiB with 413 rather than reading it', async () => {
+    const body = JSON.stringify({ typeInfo: 'uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession', token: 'x'.repeat(70_000) });
+    const res = await send(sb, { method: 'POST', path: '/ers-api/v1/ProfessionalSession', headers: { XAPI_ASID: sb.asid }, body });
+    assertOutcome(res, 413, 'INVALID_VALUE', 'value');
+  });
 });
 
 describe('A002 select role', () => {
