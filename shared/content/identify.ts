@@ -74,8 +74,9 @@ function classifyCfb(bytes: Uint8Array, complete: boolean): ContentLook {
   if (word !== undefined && word.type === 'stream') {
     const fib = dir.streamStart(word, 12);
     if (fib === null) return look('doc', complete);
-    const ident = fib[0]! | (fib[1]! << 8);
-    const flags = fib[10]! | (fib[11]! << 8);
+    const fibView = new DataView(fib.buffer, fib.byteOffset, fib.byteLength);
+    const ident = fibView.getUint16(0, true);
+    const flags = fibView.getUint16(10, true);
     if (!WORD_IDENTS.has(ident)) return look('cfb', true);
     return look((flags & FIB_ENCRYPTED) !== 0 ? 'encrypted-office' : 'doc', true);
   }

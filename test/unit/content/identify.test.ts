@@ -81,6 +81,10 @@ test('an executable is caught whatever follows MZ', async () => {
   const dos = new Uint8Array(64);
   dos.set(ascii('MZ'));
   assert.equal((await whole(dos)).format, 'exe');
+  const header = (bytes: number[]) => Uint8Array.from({ length: 64 }, (_, i) => bytes[i] ?? 0);
+  assert.equal((await whole(header([0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1]))).format, 'macho'); // 64-bit Mach-O
+  assert.equal((await whole(header([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]))).format, 'macho'); // universal binary
+  assert.equal((await whole(header([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]))).format, 'jar'); // Java class, same magic
   assert.equal((await whole(ascii('\u007fELF\u0002\u0001\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0002\u0000>\u0000'))).format, 'elf');
 });
 
