@@ -1,0 +1,75 @@
+// The upload command's arguments.
+
+import { parseArgs } from 'node:util';
+
+export interface UploadOptions {
+  readonly files: readonly string[];
+  readonly ubrn: string | null;
+  readonly verify: boolean;
+  readonly role: string | null;
+  readonly environment: string | null;
+}
+
+export type ParsedArgs =
+  | { readonly kind: 'run'; readonly options: UploadOptions }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'usage-error'; readonly message: string };
+
+export const USAGE = `Usage: npm run upload -- [--ubrn UBRN] [--verify] [--role BUSINESS_FUNCTION] [--environment NAME] FILE...
+
+Checks each file against the e-RS rules and uploads each one that passes to the
+e-RS document store (A020). Files that break a rule are never sent.
+With no configuration file it uses the built-in e-RS sandbox.
+
+  --ubrn UBRN          the referral the files are intended for (12 digits)
+  --verify             download each uploaded file again (A006) and compare it with what was sent
+  --role FUNCTION      the role to act in, e.g. REFERRING_CLINICIAN_ADMIN
+                       (default: the first of your roles that can upload)
+  --environment NAME   use this environment from the configuration file
+  -h, --help           show this help
+
+Exit status: 0 when every file was uploaded (and verified, with --verify),
+1 otherwise, 2 for a mistake in the command.`;
+
+export function parseUploadArgs(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        ubrn: { type: 'string' },
+        verify: { type: 'boolean', default: false },
+        role: { type: 'string' },
+        environment: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    // parseArgs's messages name the option ("Unknown option '--x'"): good enough to act on.
+    return { kind: 'usage-error', message: (err as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.ubrn !== undefined && !/^\d{12}$/.test(values.ubrn)) {
+    return { kind: 'usage-error', message: `--ubrn must be a UBRN of 12 digits, not "${values.ubrn}"` };
+  }
+  if (values.role !== undefined && !/^[A-Z_]{1,64}$/.test(values.role)) {
+    return { kind: 'usage-error', message: `--role must be a business function such as REFERRING_CLINICIAN, not "${values.role}"` };
+  }
+  if (values.environment !== undefined && values.environment.trim() === '') {
+    return { kind: 'usage-error', message: '--environment needs the name of an environment' };
+  }
+  if (positionals.length === 0) return { kind: 'usage-error', message: 'Name at least one file to upload' };
+  return {
+    kind: 'run',
+    options: {
+      files: positionals,
+      ubrn: values.ubrn ?? null,
+      verify: values.verify,
+      role: values.role ?? null,
+      environment: values.environment ?? null,
+    },
+  };
+}

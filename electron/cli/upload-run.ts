@@ -1,0 +1,239 @@
+// What `npm run upload` does, on the same services the app uses: check each
+// file (read once; the bytes checked are the bytes sent), sign in only when a
+// file is worth sending, upload, optionally download again and compare, and
+// always end the session.
+
+import { createHash } from 'node:crypto';
+import type { UploadOptions } from './upload-args.ts';
+import { displayName, errorText, formatBytes, reasonText } from './upload-format.ts';
+import type { Verdict } from '../../shared/rules/types.ts';
+import type { ResolvedEnvironment } from '../services/config/environment.ts';
+import type { CredentialProvider } from '../services/auth/credential-provider.ts';
+import { createSsoTokenProvider } from '../services/auth/sso-token.ts';
+import { retrieveBinary, uploadBinary, type UploadBinaryResult } from '../services/ers/binary.ts';
+import { ErsCancelledError, ErsRetryableError, ErsSessionError } from '../services/ers/errors.ts';
+import {
+  canUpload,
+  createProfessionalSession,
+  deleteProfessionalSession,
+  selectRole,
+  type Permission,
+  type ProfessionalSession,
+} from '../services/ers/session.ts';
+
+/** What the CLI needs of a checked file (the FileRegistry's CheckedFile). */
+export interface CheckedForUpload {
+  readonly name: string;
+  /** Exactly the bytes checked. */
+  readonly bytes: Uint8Array;
+  /** False when only the start of an oversized file was read: never sent. */
+  readonly complete: boolean;
+  readonly sha256: string;
+  readonly verdict: Verdict;
+}
+
+export type CheckOutcome =
+  | { readonly kind: 'checked'; readonly file: CheckedForUpload }
+  | { readonly kind: 'unreadable'; readonly name: string; readonly message: string };
+
+export interface UploadDeps {
+  readonly environment: ResolvedEnvironment;
+  readonly checkFile: (path: string) => Promise<CheckOutcome>;
+  /** Where a pasted token comes from for sso-token environments. */
+  readonly ssoToken: string | undefined;
+  readonly out: (line: string) => void;
+  readonly note: (line: string) => void;
+  /** Aborted on Ctrl-C. */
+  readonly signal: AbortSignal;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export const SSO_TOKEN_ENV_VAR = 'ERS_ATTACH_SSO_TOKEN';
+
+const MAX_ATTEMPTS = 3;
+const MAX_WAIT_MS = 30_000;
+const END_SESSION_TIMEOUT_MS = 15_000;
+
+/** A setback that ends the run (no way to sign in, no role): said once, on stderr. */
+class StopRun extends Error {}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new ErsCancelledError());
+      return;
+    }
+    const done = (): void => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const stop = (): void => {
+      clearTimeout(timer);
+      reject(new ErsCancelledError());
+    };
+    signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
+function credentialsFor(deps: UploadDeps): CredentialProvider {
+  const env = deps.environment;
+  if (env.credentialProvider !== null) return env.credentialProvider;
+  if (env.identity.method === 'sso-token') {
+    if (deps.ssoToken === undefined || deps.ssoToken.trim() === '') {
+      throw new StopRun(`${env.name} signs in with a pasted SSO token: set ${SSO_TOKEN_ENV_VAR} to the token and run the command again`);
+    }
+    return createSsoTokenProvider(deps.ssoToken, { name: env.name, production: env.production });
+  }
+  throw new StopRun(`${env.name} signs in with a smartcard, which the upload command cannot do yet: use the ers-attach app`);
+}
+
+function chooseRole(session: ProfessionalSession, wanted: string | null): Permission {
+  const roles = session.permissions;
+  const role = wanted === null ? roles.find(canUpload) : roles.find((p) => p.businessFunction === wanted);
+  if (role !== undefined) {
+    if (!canUpload(role)) throw new StopRun(`The role ${role.businessFunction} cannot upload attachments: choose another with --role`);
+    return role;
+  }
+  const held = [...new Set(roles.map((p) => p.businessFunction))].join(', ') || 'none';
+  throw new StopRun(
+    wanted === null
+      ? `None of your e-RS roles can upload attachments (your roles: ${held})`
+      : `You do not have the role ${wanted} (your roles: ${held})`,
+  );
+}
+
+function personName(session: ProfessionalSession): string {
+  const { firstName, lastName, identifier } = session.user;
+  const name = [firstName, lastName].filter((p) => p !== null).join(' ');
+  return name === '' ? identifier : `${name} (${identifier})`;
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export async function runUpload(options: UploadOptions, deps: UploadDeps): Promise<number> {
+  const { environment: env, signal, out, note } = deps;
+  const sleep = deps.sleep ?? abortableSleep;
+  let session: ProfessionalSession | null = null;
+  let allGood = true;
+
+  async function signIn(): Promise<ProfessionalSession> {
+    const provider = credentialsFor(deps);
+    const token = await provider.obtainSsoToken(signal);
+    const created = await createProfessionalSession(env.connection, token, { signal });
+    // From here a session exists on e-RS: keep it so it is ended even if A002 fails.
+    session = created;
+    const role = chooseRole(created, options.role);
+    const active = await selectRole(created, role, { signal });
+    session = active;
+    const org = role.orgName === null ? role.orgIdentifier : `${role.orgIdentifier} ${role.orgName}`;
+    note(`Signed in to ${env.name} as ${personName(active)}, role ${role.businessFunction} at ${org}`);
+    return active;
+  }
+
+  /** A020 with a few tries for answers that say "later"; never resends when e-RS may already hold the file. */
+  async function upload(file: CheckedForUpload, verdict: Verdict & { storedName: string; mimeType: string }): Promise<UploadBinaryResult> {
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      session ??= await signIn().catch((err: unknown) => {
+        if (err instanceof StopRun || err instanceof ErsCancelledError) throw err;
+        throw new StopRun(`Could not sign in to e-RS: ${reasonText(err)}`);
+      });
+      try {
+        return await uploadBinary({
+          session,
+          bytes: file.bytes,
+          storedName: verdict.storedName,
+          mimeType: verdict.mimeType,
+          ubrn: options.ubrn ?? undefined,
+          signal,
+        });
+      } catch (err) {
+        if (err instanceof ErsSessionError && err.reason === 'unauthenticated' && !renewed) {
+          // e-RS ended the session and said so: the file was not stored, so sign in again and resend once.
+          renewed = true;
+          session = null;
+          note('The e-RS session ended: signing in again');
+          continue;
+        }
+        if (!(err instanceof ErsRetryableError) || err.outcomeUnknown || attempt >= MAX_ATTEMPTS) throw err;
+        await sleep(Math.min(err.retryAfterMs ?? 1000 * 2 ** (attempt - 1), MAX_WAIT_MS), signal);
+      }
+    }
+  }
+
+  async function verify(file: CheckedForUpload, fileId: string): Promise<string | null> {
+    if (session === null) return 'not verified: no session';
+    try {
+      const got = await retrieveBinary({ session, fileId, signal });
+      const gotHash = sha256(got.bytes);
+      if (gotHash === file.sha256 && got.bytes.byteLength === file.bytes.byteLength) return null;
+      return (
+        `not verified: e-RS returned ${formatBytes(got.bytes.byteLength)} (SHA-256 ${gotHash.slice(0, 12)}…), ` +
+        `${formatBytes(file.bytes.byteLength)} were sent (SHA-256 ${file.sha256.slice(0, 12)}…)`
+      );
+    } catch (err) {
+      if (err instanceof ErsCancelledError) throw err;
+      return `not verified: ${errorText(err)}`;
+    }
+  }
+
+  try {
+    for (const path of options.files) {
+      if (signal.aborted) throw new ErsCancelledError();
+      const checked = await deps.checkFile(path);
+      if (checked.kind === 'unreadable') {
+        allGood = false;
+        out(`${displayName(checked.name)}  not read: ${checked.message}`);
+        continue;
+      }
+      const { file } = checked;
+      const { verdict } = file;
+      const name = displayName(file.name);
+      if (!verdict.ok || !file.complete || verdict.storedName === null || verdict.mimeType === null) {
+        allGood = false;
+        for (const problem of verdict.problems) out(`${name}  rejected ${problem.code}: ${problem.message}`);
+        if (verdict.problems.length === 0) out(`${name}  rejected: it cannot be sent`);
+        continue;
+      }
+      let line: string;
+      try {
+        const sent = await upload(file, { ...verdict, storedName: verdict.storedName, mimeType: verdict.mimeType });
+        const storedAs = verdict.nameChange === null ? '' : ` as "${displayName(verdict.storedName)}"`;
+        line = `${name}  uploaded ${sent.fileId}${storedAs}`;
+        if (options.verify) {
+          const difference = await verify(file, sent.fileId);
+          if (difference === null) line += '  verified';
+          else {
+            allGood = false;
+            line += `  ${difference}`;
+          }
+        }
+      } catch (err) {
+        if (err instanceof StopRun) out(`${name}  not sent`);
+        if (err instanceof StopRun || err instanceof ErsCancelledError) throw err;
+        allGood = false;
+        line = `${name}  ${errorText(err)}`;
+        if (err instanceof ErsSessionError) {
+          out(line);
+          throw new StopRun('Stopped: e-RS refused the session, so no more files were sent');
+        }
+      }
+      out(line);
+    }
+  } catch (err) {
+    allGood = false;
+    if (err instanceof StopRun) note(err.message);
+    else if (err instanceof ErsCancelledError) note('Stopped: the upload was cancelled');
+    else note(`Stopped: ${reasonText(err)}`);
+  } finally {
+    if (session !== null) {
+      try {
+        await deleteProfessionalSession(session, { signal: AbortSignal.timeout(END_SESSION_TIMEOUT_MS) });
+      } catch (err) {
+        note(`The e-RS session could not be ended (${reasonText(err)}): it will expire on its own`);
+      }
+    }
+  }
+  return allGood ? 0 : 1;
+}
