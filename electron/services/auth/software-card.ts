@@ -6,13 +6,13 @@
 //   POST {identityUrl}/token { certificate, challenge, signature: base64(RSASSA-PKCS1-v1_5/SHA-256) }
 //                                           -> { token, userId }   (401 when refused)
 //
-// The key lives in a KeyObject, which never prints its material.
+// The exchange itself is the smartcard's (identity-exchange.ts); this module
+// only proves possession with a key from a file. The key lives in a KeyObject,
+// which never prints its material.
 
 import { constants, createPrivateKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import * as z from 'zod';
 import { CredentialError, type CredentialProvider } from './credential-provider.ts';
-import { call, jsonBody, jsonIn, parseAnswer } from '../ers/endpoint.ts';
-import { cleanServerText } from '../ers/errors.ts';
+import { exchangeProofForToken } from './smartcard/identity-exchange.ts';
 import type { Transport } from '../ers/transport.ts';
 
 export interface SoftwareCardOptions {
@@ -23,10 +23,6 @@ export interface SoftwareCardOptions {
   /** The same mutual-TLS transport e-RS calls use. */
   readonly transport: Transport;
 }
-
-const Challenge = z.object({ challenge: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/) });
-const Issued = z.object({ token: z.string().regex(/^[\x21-\x7e]{1,4096}$/) });
-const Refusal = z.object({ message: z.string() });
 
 function loadCard(options: SoftwareCardOptions): { certificatePem: string; key: KeyObject } {
   let certificate: X509Certificate;
@@ -48,42 +44,22 @@ function loadCard(options: SoftwareCardOptions): { certificatePem: string; key: 
   return { certificatePem: certificate.toString(), key };
 }
 
-const HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' } as const;
-
 export function createSoftwareCardProvider(options: SoftwareCardOptions): CredentialProvider {
   const card = loadCard(options);
-  const identity = { baseUrl: options.identityUrl, transport: options.transport };
-
   return {
     kind: 'test-card',
     async obtainSsoToken(signal) {
-      const what = 'identity service challenge';
-      const asked = await call(identity, {
-        method: 'POST', path: '/challenge', headers: HEADERS, body: jsonBody({}), signal, expect: [200], secrets: [], what,
+      const result = await exchangeProofForToken({
+        identityUrl: options.identityUrl,
+        transport: options.transport,
+        credentialName: 'the test card',
+        ...(signal === undefined ? {} : { signal }),
+        prove: async (challenge) => ({
+          certificatePem: card.certificatePem,
+          signature: sign('sha256', challenge, { key: card.key, padding: constants.RSA_PKCS1_PADDING }),
+        }),
       });
-      const { challenge } = parseAnswer(asked, Challenge, what, 'a challenge');
-
-      const signature = sign('sha256', Buffer.from(challenge, 'base64url'), {
-        key: card.key,
-        padding: constants.RSA_PKCS1_PADDING,
-      }).toString('base64');
-      const tokenWhat = 'identity service token request';
-      const answered = await call(identity, {
-        method: 'POST',
-        path: '/token',
-        headers: HEADERS,
-        body: jsonBody({ certificate: card.certificatePem, challenge, signature }),
-        signal,
-        expect: [200, 401],
-        secrets: [],
-        what: tokenWhat,
-      });
-      if (answered.status === 401) {
-        const refusal = Refusal.safeParse(jsonIn(answered.body));
-        const why = refusal.success ? `: ${cleanServerText(refusal.data.message, [])}` : '';
-        throw new CredentialError(`The identity service did not accept the test card${why}`, 'refused');
-      }
-      return parseAnswer(answered, Issued, tokenWhat, 'a token').token;
+      return result.token;
     },
   };
 }
