@@ -66,6 +66,7 @@ export interface TransportRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Uint8Array;
   readonly signal?: AbortSignal;
+  /** Starts again from 0 if a kept-alive socket was found closed and the request went out on a fresh one. */
   readonly onProgress?: (progress: UploadProgress) => void;
   readonly maxResponseBytes?: number;
   readonly requestTimeoutMs?: number;
