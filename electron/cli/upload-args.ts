@@ -21,12 +21,12 @@ Checks each file against the e-RS rules and uploads each one that passes to the
 e-RS document store (A020). Files that break a rule are never sent.
 With no configuration file it uses the built-in e-RS sandbox.
 
-  --ubrn UBRN          the referral the files are intended for (12 digits)
-  --verify             download each uploaded file again (A006) and compare it with what was sent
-  --role FUNCTION      the role to act in, e.g. REFERRING_CLINICIAN_ADMIN
-                       (default: the first of your roles that can upload)
-  --environment NAME   use this environment from the configuration file
-  -h, --help           show this help
+  --ubrn UBRN                 the referral the files are intended for (12 digits)
+  --verify                    download each uploaded file again (A006) and compare it
+  --role BUSINESS_FUNCTION    the role to act in, e.g. REFERRING_CLINICIAN_ADMIN
+                              (default: the first of your roles that can upload)
+  --environment NAME          use this environment from the configuration file
+  -h, --help                  show this help
 
 Exit status: 0 when every file was uploaded (and verified, with --verify),
 1 otherwise, 2 for a mistake in the command.`;
