@@ -19,6 +19,13 @@ import type {
   QueueItemView,
   SessionView,
 } from '../../shared/ipc/contract.ts';
+import type { SandboxOptions } from '../../sandbox/server.ts';
+import { createSmartcardProvider } from './auth/smartcard/smartcard-provider.ts';
+import { currentPlace, CONFIG_ENV_VAR } from './config/locate.ts';
+import { resolveEnvironment, type ResolvedEnvironment } from './config/environment.ts';
+import { uploadBinary } from './ers/binary.ts';
+import { createProfessionalSession, deleteProfessionalSession, selectRole, type ProfessionalSession } from './ers/session.ts';
+import { FileAccessError, FileRegistry } from './files/index.ts';
 import { createSessionKeeper, MESSAGES as SESSION_MESSAGES, type SessionApi, type SessionKeeper, type SessionLike } from './auth/session-keeper.ts';
 import { systemClock, type Clock } from './queue/clock.ts';
 import { classifyUploadError } from './queue/ers-attempt.ts';
@@ -39,6 +46,23 @@ export interface Backend {
   lock(message?: string): Promise<SessionView>;
   /** A003 the session (after in-flight calls return), stop the embedded sandbox, flush the queue. */
   close(): Promise<void>;
+}
+
+export interface BackendOptions {
+  /** Where the queue and audit trail live (Electron: app.getPath('userData')). */
+  userDataDir: string;
+  /** Config file path override; default: the documented location (electron/services/config). */
+  configPath?: string;
+  /** Electron glue injects main's file dialog; returns chosen absolute paths ([] if cancelled). */
+  chooseFiles?: () => Promise<string[]>;
+  /** Log sink (never given secrets). */
+  log?: (line: string) => void;
+  /** Options for the embedded sandbox when it is the environment (tests share one PKI, the preview may fix a port). */
+  sandbox?: SandboxOptions;
+  /** Uploads in flight at once (default 2). */
+  concurrency?: number;
+  /** Retry policy override (tests). */
+  retry?: RetryPolicy;
 }
 
 /** A handler could not do what was asked; `message` is for the person. */
@@ -84,6 +108,92 @@ export interface BackendParts<S extends SessionLike> {
   readonly rateLimiter?: RateLimiter;
   /** Runs last in close(), e.g. stopping the embedded sandbox. */
   readonly onClose?: () => Promise<void>;
+}
+
+// ---------------------------------------------------------------- the real parts
+
+/** The registry RULES built, in the shape the backend and queue use. */
+export function registryPort(registry: FileRegistry): RegistryPort {
+  return {
+    async registerPath(path, displayName) {
+      const r = await registry.registerPath(path, displayName);
+      return r.ok ? { ok: true, id: r.file.id, name: r.file.name } : { ok: false, name: r.name || displayName, message: r.message };
+    },
+    async registerBytes(name, bytes) {
+      const file = registry.registerBytes(name, bytes);
+      return { ok: true, id: file.id, name: file.name };
+    },
+    async readAndCheck(id) {
+      try {
+        return await registry.readAndCheck(id);
+      } catch (error) {
+        if (error instanceof FileAccessError) throw new FileUnreadableError(error.message);
+        throw error;
+      }
+    },
+    remove(id) {
+      registry.remove(id);
+    },
+  };
+}
+
+/** How the person signs in here: the sandbox's test card behind its PIN, a real card over PKCS#11, or neither. */
+function smartcardFor(env: ResolvedEnvironment): BackendParts<ProfessionalSession>['smartcard'] {
+  const { identity } = env;
+  if (identity.method === 'test-card' && env.credentialProvider) {
+    const card = env.credentialProvider;
+    return withTestCardPin((signal) => card.obtainSsoToken(signal));
+  }
+  if (identity.method === 'smartcard') {
+    return (pin, signal) =>
+      createSmartcardProvider({ modulePath: identity.pkcs11Module, identityUrl: identity.identityUrl, transport: env.connection.transport, pin }).obtainSsoToken(signal);
+  }
+  return null;
+}
+
+/**
+ * The backend on the configured environment, or on an e-RS sandbox started in
+ * this process when nothing is configured. Restores the saved queue before it
+ * resolves.
+ */
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const log = options.log ?? (() => {});
+  const place = options.configPath === undefined ? currentPlace() : { ...currentPlace(), env: { ...process.env, [CONFIG_ENV_VAR]: options.configPath } };
+  const env = await resolveEnvironment({ place, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
+  log(`backend: environment ${env.name}${env.isSandbox ? ` (embedded sandbox at ${env.connection.baseUrl})` : ''}`);
+  const { connection } = env;
+  try {
+    return await assembleBackend<ProfessionalSession>({
+      environment: { name: env.isSandbox ? 'Sandbox' : env.name, isSandbox: env.isSandbox },
+      registry: registryPort(new FileRegistry()),
+      sessionApi: {
+        create: (token, signal) => createProfessionalSession(connection, token, { signal }),
+        selectRole: (session, role, signal) => selectRole(session, role, { signal }),
+        remove: (session) => deleteProfessionalSession(session),
+      },
+      sendFile: async (session, request) =>
+        uploadBinary({
+          session,
+          bytes: request.bytes,
+          storedName: request.storedName,
+          mimeType: request.mimeType,
+          ...(request.ubrn === null ? {} : { ubrn: request.ubrn }),
+          signal: request.signal,
+          onProgress: (progress) => request.onProgress(progress.sent, progress.total),
+        }),
+      smartcard: smartcardFor(env),
+      allowSsoToken: !env.production,
+      userDataDir: options.userDataDir,
+      chooseFiles: options.chooseFiles,
+      log,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      onClose: () => env.close(),
+    });
+  } catch (error) {
+    await env.close();
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------- the sandbox's test card PIN
@@ -308,7 +418,13 @@ export async function assembleBackend<S extends SessionLike>(parts: BackendParts
     async addBytes(name, bytes) {
       return addRegistrations([{ ...(await registry.registerBytes(name, bytes)), path: null }]);
     },
-    lock: (message) => keeper.lock(message),
+    async lock(message) {
+      // The keeper closes the gate at once and aborts its calls; the queue's own wait makes
+      // sure each aborted item is back in the queue before lock() returns.
+      const locked = keeper.lock(message);
+      await queue.requeueInFlight();
+      return locked;
+    },
     close() {
       closing ??= (async () => {
         await queue.close();

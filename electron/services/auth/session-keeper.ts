@@ -10,6 +10,7 @@
 import type { RoleView, SessionStatus, SessionView, SignInFailure } from '../../../shared/ipc/contract.ts';
 import { BUSINESS_FUNCTIONS_THAT_UPLOAD } from '../../../shared/ipc/contract.ts';
 import { ErsError, ErsSessionError } from '../ers/errors.ts';
+import { CredentialError } from './credential-provider.ts';
 
 export interface PermissionLike {
   readonly businessFunction: string;
@@ -211,6 +212,8 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
   function failureFor(error: unknown, stage: string): SignInFailure {
     const fromCard = cardFailure(error);
     if (fromCard) return fromCard;
+    // The credential providers word their refusals for the person (no secrets in them).
+    if (error instanceof CredentialError) return { ok: false, message: error.message, attemptsLeft: null };
     log(`session: ${stage} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'error'}`);
     if (error instanceof ErsSessionError) return { ok: false, message: MESSAGES.refused, attemptsLeft: null };
     if (error instanceof ErsError && error.kind === 'retryable') return { ok: false, message: MESSAGES.unreachable, attemptsLeft: null };

@@ -14,6 +14,8 @@ export interface CheckedFileLike {
   readonly look: ContentLook | null;
   readonly verdict: Verdict;
   readonly mtimeMs: number | null;
+  /** False when only the start of an oversized file was read (so sha256 covers only that). */
+  readonly complete?: boolean;
 }
 
 export interface FileSource {

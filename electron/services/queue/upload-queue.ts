@@ -149,7 +149,8 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     item.problems = checked.verdict.problems;
     item.sha256 = checked.sha256;
     item.mtimeMs = checked.mtimeMs;
-    item.sameContentAs = sameContent(item);
+    // A hash of an oversized file's first bytes says nothing about the whole file.
+    item.sameContentAs = checked.complete === false ? null : sameContent(item);
   }
 
   function unreadableMessage(item: QueueItem, error: unknown): string {
