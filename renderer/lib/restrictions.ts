@@ -5,9 +5,10 @@ import { MAX_FILE_BYTES } from '../../shared/rules/limits.ts';
 // What most referrals carry goes first; the rest keep the table's order.
 const FIRST = ['pdf', 'docx', 'doc'];
 
+/** One extension per accepted type (its usual one), e.g. "JPG" for .jpg, .jpe and .jpeg. */
 export function acceptedExtensions(): string[] {
   const ranked = [...ATTACHMENT_TYPES].sort((a, b) => rank(a.id) - rank(b.id));
-  return ranked.flatMap((type) => type.extensions).map((ext) => ext.toUpperCase());
+  return ranked.map((type) => (type.extensions[0] ?? type.id).toUpperCase());
 }
 
 function rank(id: string): number {

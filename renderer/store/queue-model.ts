@@ -50,15 +50,19 @@ export function applySnapshot(model: QueueModel, snapshot: QueueSnapshot): Queue
   return { ...model, items, rows: [...kept, ...added] };
 }
 
-/** Merge a queue:changed patch: changed items replace their old view, new ones go to the end. */
+/**
+ * Merge a queue:changed patch: changed items replace their old view; a new
+ * item takes the place of the pending row with its name (main announces items
+ * as it registers them, often before it answers the drop), else goes to the end.
+ */
 export function applyChanges(model: QueueModel, change: EventPayloads['queue:changed']): QueueModel {
   const removed = new Set(change.removed);
   const items = new Map(model.items);
   for (const id of removed) items.delete(id);
-  const rows: Row[] = model.rows.filter((row) => row.kind !== 'item' || !removed.has(row.key));
+  let rows: Row[] = model.rows.filter((row) => row.kind !== 'item' || !removed.has(row.key));
   for (const item of change.items) {
     if (removed.has(item.id)) continue;
-    if (!items.has(item.id)) rows.push({ kind: 'item', key: item.id });
+    if (!items.has(item.id)) rows = placeForPending(rows, item.name, { kind: 'item', key: item.id });
     items.set(item.id, item);
   }
   return { ...model, items, rows };
@@ -93,24 +97,36 @@ export function setPendingCheck(model: QueueModel, key: string, check: LocalChec
 }
 
 /**
- * Main answered a batch: its items take the place of the batch's pending rows
- * (an item a patch already brought in stays where it is), and each refusal
- * becomes a refusal row there too.
+ * Main answered a batch: each of its items and refusals takes the place of
+ * the batch's pending row with the same name, or else follows the rows placed
+ * before it (an item a patch already placed stays where it is); the pending
+ * rows left over go.
  */
 export function resolveBatch(model: QueueModel, batch: number, result: AddFilesResult): QueueModel {
   const items = new Map(model.items);
-  const replacement: Row[] = [];
+  const rows: Row[] = [...model.rows];
+  let nextKey = model.nextKey;
+  let last: Row | null = null;
+  const place = (name: string, row: Row) => {
+    const same = rows.findIndex((r) => r.kind === 'pending' && r.batch === batch && r.name === name);
+    if (same >= 0) rows[same] = row;
+    else {
+      const firstPending = rows.findIndex((r) => r.kind === 'pending' && r.batch === batch);
+      const at = last !== null ? rows.indexOf(last) + 1 : firstPending >= 0 ? firstPending : rows.length;
+      rows.splice(at, 0, row);
+    }
+    last = row;
+  };
   for (const item of result.added) {
     // A queue:changed patch may have brought the item already; that view is as new as this one, and it keeps its place.
     if (items.has(item.id)) continue;
-    replacement.push({ kind: 'item', key: item.id });
     items.set(item.id, item);
+    place(item.name, { kind: 'item', key: item.id });
   }
-  let nextKey = model.nextKey;
   for (const refusal of result.refused) {
-    replacement.push({ kind: 'refused', key: `local-${nextKey++}`, name: refusal.name, message: refusal.message });
+    place(refusal.name, { kind: 'refused', key: `local-${nextKey++}`, name: refusal.name, message: refusal.message });
   }
-  return { items, rows: spliceBatch(model.rows, batch, replacement), nextKey };
+  return { items, rows: rows.filter((row) => !(row.kind === 'pending' && row.batch === batch)), nextKey };
 }
 
 /** The bridge failed for a whole batch: every file in it becomes a refusal row with the reason. */
@@ -129,9 +145,14 @@ export function dismissLocalRow(model: QueueModel, key: string): QueueModel {
 
 function spliceBatch(rows: readonly Row[], batch: number, replacement: readonly Row[]): Row[] {
   const isBatch = (row: Row) => row.kind === 'pending' && row.batch === batch;
-  const at = rows.findIndex(isBatch);
+  const first = rows.findIndex(isBatch);
   const rest = rows.filter((row) => !isBatch(row));
-  if (at < 0) return [...rest, ...replacement];
-  const before = rows.slice(0, at).filter((row) => !isBatch(row)).length;
-  return [...rest.slice(0, before), ...replacement, ...rest.slice(before)];
+  const at = first < 0 ? rest.length : rows.slice(0, first).filter((row) => !isBatch(row)).length;
+  return [...rest.slice(0, at), ...replacement, ...rest.slice(at)];
+}
+
+/** Put a row where the first pending row with this name is, or at the end. */
+function placeForPending(rows: readonly Row[], name: string, row: Row): Row[] {
+  const index = rows.findIndex((r) => r.kind === 'pending' && r.name === name);
+  return index >= 0 ? rows.map((r, i) => (i === index ? row : r)) : [...rows, row];
 }

@@ -1,0 +1,275 @@
+// Signing in to e-RS, choosing the role to work in, and what to do when the
+// smartcard is removed or e-RS ends the session. The file list stays on the
+// page throughout: nothing is lost, it just is not sent.
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { OperationRequest, RoleView, SessionView, SignInFailure } from '../../shared/ipc/contract.ts';
+import { formatBusinessFunction } from '../lib/format.ts';
+
+export interface SessionPanelProps {
+  readonly session: SessionView;
+  readonly signIn: (request: OperationRequest<'session:sign-in'>) => Promise<SignInFailure | null>;
+  readonly chooseRole: (request: OperationRequest<'session:choose-role'>) => Promise<void>;
+}
+
+export function SessionPanel({ session, signIn, chooseRole }: SessionPanelProps) {
+  switch (session.status) {
+    case 'active':
+      return null;
+    case 'choose-role':
+      return <RoleChoice session={session} chooseRole={chooseRole} />;
+    case 'locked':
+      return (
+        <SignIn
+          session={session}
+          signIn={signIn}
+          heading="Your smartcard was removed"
+          lead="Your files are still here, but nothing will be sent until you sign in again."
+        />
+      );
+    case 'expired':
+      return (
+        <SignIn
+          session={session}
+          signIn={signIn}
+          heading="Session ended: sign in again"
+          lead="e-RS ended your session. Your files are still here: sign in again and they will carry on."
+        />
+      );
+    case 'signed-out':
+      return (
+        <SignIn
+          session={session}
+          signIn={signIn}
+          heading="Sign in to e-RS"
+          lead="You need to sign in before files can be uploaded. You can add and check files now."
+        />
+      );
+  }
+}
+
+function SignIn({
+  session,
+  signIn,
+  heading,
+  lead,
+}: Pick<SessionPanelProps, 'session' | 'signIn'> & { heading: string; lead: string }) {
+  const id = useId();
+  const [pin, setPin] = useState('');
+  const [token, setToken] = useState('');
+  const [failure, setFailure] = useState<{ field: 'pin' | 'token'; message: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const smartcard = session.signInMethods.includes('smartcard');
+  const sso = session.signInMethods.includes('sso-token');
+
+  const submit = async (event: FormEvent, request: OperationRequest<'session:sign-in'>, field: 'pin' | 'token') => {
+    event.preventDefault();
+    setBusy(true);
+    const answer = await signIn(request);
+    setBusy(false);
+    // The PIN never stays in the page longer than the attempt.
+    setPin('');
+    if (answer === null) {
+      setFailure(null);
+      setToken('');
+      return;
+    }
+    const left = answer.attemptsLeft === null ? '' : ` You have ${answer.attemptsLeft} ${answer.attemptsLeft === 1 ? 'try' : 'tries'} left.`;
+    setFailure({ field, message: `${answer.message}${left}` });
+  };
+
+  const pinCheck = (value: string) =>
+    /^\d{4,16}$/.test(value) ? null : 'Enter your smartcard PIN, which is 4 to 16 numbers';
+
+  return (
+    <section className="nhsuk-card ers-session" aria-labelledby={`${id}-heading`}>
+      <div className="nhsuk-card__content">
+        <h2 className="nhsuk-card__heading nhsuk-heading-m" id={`${id}-heading`}>
+          {heading}
+        </h2>
+        <p className="nhsuk-body">{session.message ?? lead}</p>
+        {smartcard && (
+          <form
+            noValidate
+            onSubmit={(event) => {
+              const problem = pinCheck(pin);
+              if (problem) {
+                event.preventDefault();
+                setFailure({ field: 'pin', message: problem });
+                return;
+              }
+              void submit(event, { method: 'smartcard', pin }, 'pin');
+            }}
+          >
+            <Field id={`${id}-pin`} label="Smartcard PIN" error={failure?.field === 'pin' ? failure.message : null}>
+              {(describedBy, invalid) => (
+                <input
+                  className={`nhsuk-input nhsuk-input--width-10${invalid ? ' nhsuk-input--error' : ''}`}
+                  id={`${id}-pin`}
+                  type="password"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  aria-describedby={describedBy}
+                  value={pin}
+                  onChange={(event) => setPin(event.target.value)}
+                />
+              )}
+            </Field>
+            <button type="submit" className="nhsuk-button" disabled={busy}>
+              Sign in with smartcard
+            </button>
+          </form>
+        )}
+        {sso && (
+          <details className="nhsuk-details" open={!smartcard}>
+            <summary className="nhsuk-details__summary">
+              <span className="nhsuk-details__summary-text">Sign in with a token instead</span>
+            </summary>
+            <div className="nhsuk-details__text">
+              <form
+                noValidate
+                onSubmit={(event) => {
+                  if (token.trim() === '') {
+                    event.preventDefault();
+                    setFailure({ field: 'token', message: 'Paste your sign-in token' });
+                    return;
+                  }
+                  void submit(event, { method: 'sso-token', token: token.trim() }, 'token');
+                }}
+              >
+                <Field
+                  id={`${id}-token`}
+                  label="Sign-in token"
+                  hint="Paste the token your NHS identity service gave you."
+                  error={failure?.field === 'token' ? failure.message : null}
+                >
+                  {(describedBy, invalid) => (
+                    <textarea
+                      className={`nhsuk-textarea${invalid ? ' nhsuk-textarea--error' : ''}`}
+                      id={`${id}-token`}
+                      rows={3}
+                      autoComplete="off"
+                      spellCheck={false}
+                      aria-describedby={describedBy}
+                      value={token}
+                      onChange={(event) => setToken(event.target.value)}
+                    />
+                  )}
+                </Field>
+                <button type="submit" className="nhsuk-button nhsuk-button--secondary" disabled={busy}>
+                  Sign in with token
+                </button>
+              </form>
+            </div>
+          </details>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Field({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error: string | null;
+  children: (describedBy: string | undefined, invalid: boolean) => ReactNode;
+}) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+      <label className="nhsuk-label" htmlFor={id}>
+        {label}
+      </label>
+      {hint && (
+        <div className="nhsuk-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      {error && (
+        <span className="nhsuk-error-message" id={`${id}-error`}>
+          <span className="nhsuk-u-visually-hidden">Error:</span> {error}
+        </span>
+      )}
+      {children(describedBy, error !== null)}
+    </div>
+  );
+}
+
+function roleLabel(role: RoleView): string {
+  return `${formatBusinessFunction(role.businessFunction)} at ${role.orgName} (${role.orgIdentifier})`;
+}
+
+function RoleChoice({ session, chooseRole }: Pick<SessionPanelProps, 'session' | 'chooseRole'>) {
+  const id = useId();
+  const usable = session.roles.filter((role) => role.canUpload);
+  const [chosen, setChosen] = useState<number | null>(usable.length === 1 ? session.roles.indexOf(usable[0] as RoleView) : null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="nhsuk-card ers-session" aria-labelledby={`${id}-heading`}>
+      <div className="nhsuk-card__content">
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            const role = chosen === null ? undefined : session.roles[chosen];
+            if (!role) {
+              setError('Select the role you are working in');
+              return;
+            }
+            setError(null);
+            void chooseRole({ businessFunction: role.businessFunction, orgIdentifier: role.orgIdentifier });
+          }}
+        >
+          <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+            <fieldset className="nhsuk-fieldset" aria-describedby={error ? `${id}-error` : undefined}>
+              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
+                <h2 className="nhsuk-fieldset__heading" id={`${id}-heading`}>
+                  Which role are you working in?
+                </h2>
+              </legend>
+              {session.message && <p className="nhsuk-body">{session.message}</p>}
+              {error && (
+                <span className="nhsuk-error-message" id={`${id}-error`}>
+                  <span className="nhsuk-u-visually-hidden">Error:</span> {error}
+                </span>
+              )}
+              <div className="nhsuk-radios">
+                {session.roles.map((role, i) => (
+                  <div className="nhsuk-radios__item" key={`${role.businessFunction}-${role.orgIdentifier}`}>
+                    <input
+                      className="nhsuk-radios__input"
+                      id={`${id}-role-${i}`}
+                      name="role"
+                      type="radio"
+                      checked={chosen === i}
+                      disabled={!role.canUpload}
+                      aria-describedby={role.canUpload ? undefined : `${id}-role-${i}-hint`}
+                      onChange={() => setChosen(i)}
+                    />
+                    <label className="nhsuk-label nhsuk-radios__label" htmlFor={`${id}-role-${i}`}>
+                      {roleLabel(role)}
+                    </label>
+                    {!role.canUpload && (
+                      <div className="nhsuk-hint nhsuk-radios__hint" id={`${id}-role-${i}-hint`}>
+                        This role cannot attach files to referrals
+                      </div>
+                    )}
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+          </div>
+          <button type="submit" className="nhsuk-button">
+            Continue
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}
