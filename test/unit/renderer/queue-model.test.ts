@@ -109,6 +109,39 @@ describe('queue model: pending rows give way to main', () => {
     assert.equal(model.items.get(id('f_bbbbbbbb'))?.status, 'rejected');
   });
 
+  it('keeps the drop order when main announces some items before it answers and the rest with the answer', () => {
+    let model = applySnapshot(EMPTY_QUEUE, { items: [item('f_old00000')] });
+    model = addPending(model, 1, [
+      { name: 'a.pdf', size: 1 },
+      { name: 'b.pdf', size: 1 },
+      { name: 'c.pdf', size: 1 },
+    ]).model;
+    // Events for a and b arrive first (a different connection from the answer), each in its pending row's place.
+    model = applyChanges(model, { items: [item('f_b0000000', { name: 'b.pdf' })], removed: [] });
+    model = applyChanges(model, { items: [item('f_a0000000', { name: 'a.pdf' })], removed: [] });
+    assert.deepEqual(
+      model.rows.map((r) => r.kind),
+      ['item', 'item', 'item', 'pending'],
+    );
+    model = resolveBatch(model, 1, {
+      added: [item('f_a0000000', { name: 'a.pdf' }), item('f_b0000000', { name: 'b.pdf' }), item('f_c0000000', { name: 'c.pdf' })],
+      refused: [],
+    });
+    assert.deepEqual(keys(model), ['item:f_old00000', 'item:f_a0000000', 'item:f_b0000000', 'item:f_c0000000']);
+  });
+
+  it('two files with the same name each take one pending row', () => {
+    let model = addPending(EMPTY_QUEUE, 1, [
+      { name: 'letter.pdf', size: 1 },
+      { name: 'letter.pdf', size: 2 },
+    ]).model;
+    model = resolveBatch(model, 1, {
+      added: [item('f_one00000', { name: 'letter.pdf' }), item('f_two00000', { name: 'letter.pdf' })],
+      refused: [],
+    });
+    assert.deepEqual(keys(model), ['item:f_one00000', 'item:f_two00000']);
+  });
+
   it('a failed batch becomes one refusal per file, with the reason', () => {
     const model = failBatch(dropTwo(EMPTY_QUEUE).model, 1, (name) => `${name} was not added: offline`);
     assert.deepEqual(
