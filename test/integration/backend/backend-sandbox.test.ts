@@ -238,6 +238,41 @@ describe('backend on the sandbox, the e-RS client and the file registry', () => 
     wire.assertNoSecrets();
   });
 
+  it('after a restart the queue is restored from the user data folder: uploaded items keep their ids, queued ones upload after sign-in', async () => {
+    const wire = new Wire();
+    const dataDir = await tempDir('ers-backend-restart-');
+    const first = await createBackend({ userDataDir: dataDir, configPath, log: wire.log, retry: FAST_RETRY });
+    wire.watch(first);
+    await signIn(first, wire);
+    await first.handlers['files:add-dropped']({ items: [{ path: join(FIXTURES, 'referral.pdf'), name: 'referral.pdf' }] });
+    await first.handlers['queue:upload']({ ubrn: '000000070002' });
+    const [uploaded] = (await settledSnapshot(first, 1)).items as [QueueItemView];
+    assert.equal(uploaded.status, 'uploaded');
+    // A second file is queued when the app stops: its upload is cut off by a lock, then the app quits.
+    await first.handlers['files:add-dropped']({ items: [{ path: join(FIXTURES, 'scan.gif'), name: 'scan.gif' }] });
+    sandbox.faults.clear();
+    sandbox.faults.add({ kind: 'delay', ms: 1500 });
+    await first.handlers['queue:upload']({});
+    await until('the upload to start', async () => ((await first.handlers['queue:snapshot']({})).items[1]!.status === 'uploading' ? true : undefined));
+    await first.lock();
+    assert.equal((await first.handlers['queue:snapshot']({})).items[1]!.status, 'queued');
+    await first.close();
+
+    const second = await backendOnSandbox(wire, { userDataDir: dataDir });
+    const restored = await second.handlers['queue:snapshot']({});
+    assert.deepEqual(restored.items.map((v) => [v.id, v.status, v.ersFileId]), [
+      [uploaded.id, 'uploaded', uploaded.ersFileId],
+      [restored.items[1]!.id, 'queued', null],
+    ]);
+    assert.equal(restored.items[1]!.ubrn, null);
+    await signIn(second, wire);
+    // No need to press Upload again: it was queued, so it goes once someone signs in.
+    const done = await settledSnapshot(second, 2);
+    assert.equal(done.items[1]!.status, 'uploaded');
+    assert.ok(sandbox.store.get(done.items[1]!.ersFileId!));
+    wire.assertNoSecrets();
+  });
+
   it('with no environment configured it starts the embedded sandbox, and close() stops it', async () => {
     const dir = await tempDir('ers-backend-embedded-');
     const config = join(dir, 'config.json');
