@@ -21,6 +21,7 @@ import type {
 } from '../../shared/ipc/contract.ts';
 import type { SandboxOptions } from '../../sandbox/server.ts';
 import { createSmartcardProvider } from './auth/smartcard/smartcard-provider.ts';
+import { createSsoTokenProvider } from './auth/sso-token.ts';
 import { currentPlace, CONFIG_ENV_VAR } from './config/locate.ts';
 import { resolveEnvironment, type ResolvedEnvironment } from './config/environment.ts';
 import { uploadBinary } from './ers/binary.ts';
@@ -96,7 +97,7 @@ export interface BackendParts<S extends SessionLike> {
   readonly sessionApi: SessionApi<S>;
   readonly sendFile: SendFile<S>;
   readonly smartcard: ((pin: string, signal: AbortSignal) => Promise<string>) | null;
-  readonly allowSsoToken: boolean;
+  readonly pastedToken: ((pasted: string, signal: AbortSignal) => Promise<string>) | null;
   /** Where the queue file lives; null keeps the queue in memory only. */
   readonly userDataDir: string | null;
   readonly chooseFiles?: (() => Promise<string[]>) | undefined;
@@ -182,7 +183,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           onProgress: (progress) => request.onProgress(progress.sent, progress.total),
         }),
       smartcard: smartcardFor(env),
-      allowSsoToken: !env.production,
+      // The provider refuses production itself; not offering the method there keeps the UI honest too.
+      pastedToken: env.production
+        ? null
+        : (pasted, signal) => createSsoTokenProvider(pasted, { name: env.name, production: env.production }).obtainSsoToken(signal),
       userDataDir: options.userDataDir,
       chooseFiles: options.chooseFiles,
       log,
@@ -286,7 +290,7 @@ export async function assembleBackend<S extends SessionLike>(parts: BackendParts
     api: rateLimited(parts.sessionApi, limiter),
     environment: parts.environment,
     smartcard: parts.smartcard,
-    allowSsoToken: parts.allowSsoToken,
+    pastedToken: parts.pastedToken,
     log,
   });
 

@@ -49,8 +49,8 @@ export interface SessionKeeperOptions<S extends SessionLike> {
   readonly environment: { readonly name: string; readonly isSandbox: boolean };
   /** Signs in with the card and the PIN the person typed; resolves with an SSO token. Null when no card is set up. */
   readonly smartcard: ((pin: string, signal: AbortSignal) => Promise<string>) | null;
-  /** A pasted SSO token is allowed (test environments only). */
-  readonly allowSsoToken: boolean;
+  /** Turns a pasted SSO token into one A001 takes (test environments only); null when pasting is not allowed. */
+  readonly pastedToken: ((pasted: string, signal: AbortSignal) => Promise<string>) | null;
   readonly log?: (line: string) => void;
   /** How long sign-in may take before it is given up (default 60 s). */
   readonly signInTimeoutMs?: number;
@@ -149,7 +149,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
 
   const signInMethods: SessionView['signInMethods'] = [
     ...(options.smartcard ? (['smartcard'] as const) : []),
-    ...(options.allowSsoToken ? (['sso-token'] as const) : []),
+    ...(options.pastedToken ? (['sso-token'] as const) : []),
   ];
 
   function view(): SessionView {
@@ -228,7 +228,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
       if (status === 'active') return { ok: false, message: MESSAGES.alreadySignedIn, attemptsLeft: null };
       if (busy || ending) return { ok: false, message: MESSAGES.busy, attemptsLeft: null };
       if (request.method === 'smartcard' && !options.smartcard) return { ok: false, message: MESSAGES.noCard, attemptsLeft: null };
-      if (request.method === 'sso-token' && !options.allowSsoToken) return { ok: false, message: MESSAGES.noToken, attemptsLeft: null };
+      if (request.method === 'sso-token' && !options.pastedToken) return { ok: false, message: MESSAGES.noToken, attemptsLeft: null };
       busy = true;
       const started = epoch;
       try {
@@ -237,7 +237,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
         let token: string;
         try {
           token = await withTimeout((signal) =>
-            request.method === 'smartcard' ? options.smartcard!(request.pin, signal) : Promise.resolve(request.token),
+            request.method === 'smartcard' ? options.smartcard!(request.pin, signal) : options.pastedToken!(request.token, signal),
           );
         } catch (error) {
           return failureFor(error, 'the smartcard sign-in');

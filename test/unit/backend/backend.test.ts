@@ -91,7 +91,7 @@ function parts(overrides: { chooseFiles?: () => Promise<string[]> } = {}) {
       return { fileId: `att-${++n}` };
     },
     smartcard: withTestCardPin(async () => SSO_TOKEN),
-    allowSsoToken: true,
+    pastedToken: async (pasted) => pasted.trim(),
     userDataDir: null,
     log: (line) => logs.push(line),
     ...overrides,

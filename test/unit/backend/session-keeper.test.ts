@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CredentialError } from '../../../electron/services/auth/credential-provider.ts';
 import { ErsRetryableError, ErsSessionError } from '../../../electron/services/ers/errors.ts';
 import {
   createSessionKeeper,
@@ -52,13 +53,13 @@ class WrongPin extends Error {
   }
 }
 
-function setup(allowSsoToken = true) {
+function setup(allowPasting = true) {
   const api = new FakeApi();
   let left = 3;
   const keeper = createSessionKeeper<FakeSession>({
     api,
     environment: { name: 'Sandbox', isSandbox: true },
-    allowSsoToken,
+    pastedToken: allowPasting ? async (pasted) => pasted.trim() : null,
     smartcard: async (pin) => {
       if (pin !== '1234') throw new WrongPin(--left);
       left = 3;
@@ -127,6 +128,26 @@ describe('session keeper', () => {
     assert.deepEqual(keeper.view().signInMethods, ['smartcard']);
     assert.deepEqual(await keeper.signIn({ method: 'sso-token', token: 'abc' }), { ok: false, message: MESSAGES.noToken, attemptsLeft: null });
     assert.deepEqual(api.log, []);
+  });
+
+  it('a pasted token goes through the token provider, whose refusal is shown as it words it', async () => {
+    const api = new FakeApi();
+    const keeper = createSessionKeeper<FakeSession>({
+      api,
+      environment: { name: 'DEV3', isSandbox: false },
+      smartcard: null,
+      pastedToken: async (pasted) => {
+        if (pasted.includes(' ')) throw new CredentialError('That is not an SSO token: paste the TokenID value only, without spaces or line breaks', 'invalid');
+        return pasted;
+      },
+    });
+    assert.deepEqual(keeper.view().signInMethods, ['sso-token']);
+    const refused = await keeper.signIn({ method: 'sso-token', token: 'two words' });
+    assert.deepEqual(refused, { ok: false, message: 'That is not an SSO token: paste the TokenID value only, without spaces or line breaks', attemptsLeft: null });
+    assert.deepEqual(await keeper.signIn({ method: 'smartcard', pin: '1234' }), { ok: false, message: MESSAGES.noCard, attemptsLeft: null });
+    const ok = await keeper.signIn({ method: 'sso-token', token: 'AQIC-token' });
+    assert.equal('status' in ok && ok.status, 'choose-role');
+    assert.deepEqual(api.log, ['A001 AQIC-token']);
   });
 
   it('choosing an upload role sends A002 and makes the session active; other roles are refused with a reason', async () => {
@@ -221,7 +242,7 @@ describe('session keeper', () => {
     const keeper = createSessionKeeper<FakeSession>({
       api,
       environment: { name: 'Sandbox', isSandbox: true },
-      allowSsoToken: false,
+      pastedToken: null,
       smartcard: async () => {
         await card.promise;
         return 'tok';
