@@ -7,7 +7,9 @@ export function ProgressBar({ sent, total, label }: { sent: number; total: numbe
     <div className="ers-progress">
       <progress className="ers-progress__bar" max={100} value={percent} aria-label={label} />
       <span className="ers-progress__text nhsuk-body-s">
-        {percent}% ({formatBytes(sent)} of {formatBytes(total)})
+        {sent >= total && total > 0
+          ? 'Sent: waiting for e-RS to answer'
+          : `${percent}% (${formatBytes(sent)} of ${formatBytes(total)})`}
       </span>
     </div>
   );
