@@ -12,5 +12,8 @@ declare global {
     constructor(type: string, init: EventInit & { dataTransfer?: DataTransfer });
   }
   const document: { readonly activeElement: unknown };
+  interface Navigator {
+    readonly clipboard: { readText(): Promise<string> };
+  }
   function getComputedStyle(element: unknown): { readonly outlineStyle: string; readonly boxShadow: string };
 }

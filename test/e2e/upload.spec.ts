@@ -37,6 +37,15 @@ test('valid files upload and show their e-RS ids; the bad one shows its rule and
   expect(sent).toEqual(['referral.pdf', 'scan.png']);
   await expect(row(page, 'bloods.xlsx').locator('.nhsuk-tag')).toHaveText('Cannot upload');
   await expect(page.getByTestId('announcements')).toContainText(/uploaded\. e-RS file id /);
+
+  // Copy puts the id on the clipboard, and says so.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
+  const pdfRow = row(page, 'referral.pdf');
+  await pdfRow.getByRole('button', { name: 'Copy the e-RS file id for referral.pdf' }).click();
+  await expect(pdfRow.getByRole('button', { name: /^Copied/ })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(await pdfRow.locator('.ers-file__id-value').textContent());
+  await expect(page.getByTestId('announcements')).toHaveText('e-RS file id for referral.pdf copied');
 });
 
 test('keyboard only: sign in, choose files, upload', async ({ page, app }) => {

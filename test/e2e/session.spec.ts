@@ -1,0 +1,58 @@
+// The session screens: a removed smartcard locks the app but keeps the list;
+// a session e-RS ends asks for sign-in again and the queue carries on.
+import { dropFiles, expect, fixture, row, signIn, test } from './fixtures.ts';
+
+test('a removed smartcard locks the app, keeps the list on screen and blocks uploads until sign-in', async ({ page, app }) => {
+  await page.goto(app.url);
+  await signIn(page);
+  await dropFiles(page, [await fixture('referral.pdf'), await fixture('scan.png')]);
+  await expect(row(page, 'scan.png').locator('.nhsuk-tag')).toHaveText('Ready to upload');
+
+  await app.backend.lock();
+  await expect(page.getByRole('heading', { name: 'Your smartcard was removed' })).toBeVisible();
+  await expect(page.locator('.ers-session')).toContainText('your files are still in the list');
+  await expect(page.locator('li.ers-file')).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Upload 2 files' })).toBeDisabled();
+  await expect(page.locator('#upload-reason')).toHaveText('Put your smartcard back and sign in again to upload files');
+  expect(app.uploadRequests()).toEqual([]);
+
+  await signIn(page);
+  await page.getByRole('button', { name: 'Upload 2 files' }).click();
+  await expect(row(page, 'scan.png').locator('.nhsuk-tag')).toHaveText('Uploaded', { timeout: 20_000 });
+});
+
+test('when e-RS ends the session the page says sign in again, and the upload carries on after it', async ({ page, app }) => {
+  await page.goto(app.url);
+  await signIn(page);
+  await dropFiles(page, [await fixture('referral.pdf')]);
+  await expect(row(page, 'referral.pdf').locator('.nhsuk-tag')).toHaveText('Ready to upload');
+  app.sandbox.faults.add({ kind: 'expire-session', operation: 'A020', times: 1 });
+  await page.getByRole('button', { name: 'Upload 1 file' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Session ended: sign in again' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('li.ers-file')).toHaveCount(1);
+  await signIn(page);
+  await expect(row(page, 'referral.pdf').locator('.nhsuk-tag')).toHaveText('Uploaded', { timeout: 20_000 });
+  expect(app.sandbox.store.list().filter((file) => file.name === 'referral.pdf').length).toBeGreaterThan(0);
+});
+
+test('a wrong PIN is explained inline with the tries left, and the PIN is cleared', async ({ page, app }) => {
+  await page.goto(app.url);
+  const pin = page.getByLabel('Smartcard PIN');
+  await pin.fill('9999');
+  await page.getByRole('button', { name: 'Sign in with smartcard' }).click();
+  await expect(page.locator('.ers-session .nhsuk-error-message')).toHaveText(/The PIN is wrong\. You have 2 tries left/);
+  await expect(pin).toHaveValue('');
+  await expect(pin).toHaveAttribute('aria-describedby', /-error$/);
+  // The card was not locked by one wrong try: the right PIN still works.
+  await signIn(page);
+});
+
+test('a pasted sign-in token that is not valid is refused with a reason', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByText('Sign in with a token instead').click();
+  await page.getByLabel('Sign-in token').fill('not-a-real-token');
+  await page.getByRole('button', { name: 'Sign in with token' }).click();
+  await expect(page.locator('.ers-session .nhsuk-error-message')).toBeVisible();
+  await expect(page.getByLabel('Smartcard PIN')).toBeVisible();
+});
