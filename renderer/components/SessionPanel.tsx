@@ -205,70 +205,85 @@ function roleLabel(role: RoleView): string {
   return `${formatBusinessFunction(role.businessFunction)} at ${role.orgName} (${role.orgIdentifier})`;
 }
 
+/**
+ * Only roles that may attach files are offered (not shown disabled: a disabled
+ * option cannot be reached or read properly); the others are named below, so
+ * nobody wonders where their role went.
+ */
 function RoleChoice({ session, chooseRole }: Pick<SessionPanelProps, 'session' | 'chooseRole'>) {
   const id = useId();
   const usable = session.roles.filter((role) => role.canUpload);
-  const [chosen, setChosen] = useState<number | null>(usable.length === 1 ? session.roles.indexOf(usable[0] as RoleView) : null);
+  const others = session.roles.filter((role) => !role.canUpload);
+  const [chosen, setChosen] = useState<RoleView | null>(usable.length === 1 ? (usable[0] ?? null) : null);
   const [error, setError] = useState<string | null>(null);
+  const othersText =
+    others.length === 0
+      ? null
+      : `${usable.length === 0 ? 'None of your roles' : `Your other ${others.length === 1 ? 'role' : 'roles'}`} (${others
+          .map(roleLabel)
+          .join('; ')}) cannot attach files to referrals.`;
   return (
     <section className="nhsuk-card ers-session" aria-labelledby={`${id}-heading`}>
       <div className="nhsuk-card__content">
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            const role = chosen === null ? undefined : session.roles[chosen];
-            if (!role) {
-              setError('Select the role you are working in');
-              return;
-            }
-            setError(null);
-            void chooseRole({ businessFunction: role.businessFunction, orgIdentifier: role.orgIdentifier });
-          }}
-        >
-          <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-            <fieldset className="nhsuk-fieldset" aria-describedby={error ? `${id}-error` : undefined}>
-              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
-                <h2 className="nhsuk-fieldset__heading" id={`${id}-heading`}>
-                  Which role are you working in?
-                </h2>
-              </legend>
-              {session.message && <p className="nhsuk-body">{session.message}</p>}
-              {error && (
-                <span className="nhsuk-error-message" id={`${id}-error`}>
-                  <span className="nhsuk-u-visually-hidden">Error:</span> {error}
-                </span>
-              )}
-              <div className="nhsuk-radios">
-                {session.roles.map((role, i) => (
-                  <div className="nhsuk-radios__item" key={`${role.businessFunction}-${role.orgIdentifier}`}>
-                    <input
-                      className="nhsuk-radios__input"
-                      id={`${id}-role-${i}`}
-                      name="role"
-                      type="radio"
-                      checked={chosen === i}
-                      disabled={!role.canUpload}
-                      aria-describedby={role.canUpload ? undefined : `${id}-role-${i}-hint`}
-                      onChange={() => setChosen(i)}
-                    />
-                    <label className="nhsuk-label nhsuk-radios__label" htmlFor={`${id}-role-${i}`}>
-                      {roleLabel(role)}
-                    </label>
-                    {!role.canUpload && (
-                      <div className="nhsuk-hint nhsuk-radios__hint" id={`${id}-role-${i}-hint`}>
-                        This role cannot attach files to referrals
-                      </div>
-                    )}
-                  </div>
-                ))}
-              </div>
-            </fieldset>
-          </div>
-          <button type="submit" className="nhsuk-button">
-            Continue
-          </button>
-        </form>
+        {usable.length === 0 ? (
+          <>
+            <h2 className="nhsuk-card__heading nhsuk-heading-m" id={`${id}-heading`}>
+              None of your roles can attach files
+            </h2>
+            <p className="nhsuk-body">{othersText}</p>
+            <p className="nhsuk-body">Ask your Registration Authority for a referring or service provider role, then sign in again.</p>
+          </>
+        ) : (
+          <form
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!chosen) {
+                setError('Select the role you are working in');
+                return;
+              }
+              setError(null);
+              void chooseRole({ businessFunction: chosen.businessFunction, orgIdentifier: chosen.orgIdentifier });
+            }}
+          >
+            <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+              <fieldset className="nhsuk-fieldset" aria-describedby={error ? `${id}-error` : undefined}>
+                <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
+                  <h2 className="nhsuk-fieldset__heading" id={`${id}-heading`}>
+                    Which role are you working in?
+                  </h2>
+                </legend>
+                {session.message && <p className="nhsuk-body">{session.message}</p>}
+                {error && (
+                  <span className="nhsuk-error-message" id={`${id}-error`}>
+                    <span className="nhsuk-u-visually-hidden">Error:</span> {error}
+                  </span>
+                )}
+                <div className="nhsuk-radios">
+                  {usable.map((role, i) => (
+                    <div className="nhsuk-radios__item" key={`${role.businessFunction}-${role.orgIdentifier}`}>
+                      <input
+                        className="nhsuk-radios__input"
+                        id={`${id}-role-${i}`}
+                        name="role"
+                        type="radio"
+                        checked={chosen === role}
+                        onChange={() => setChosen(role)}
+                      />
+                      <label className="nhsuk-label nhsuk-radios__label" htmlFor={`${id}-role-${i}`}>
+                        {roleLabel(role)}
+                      </label>
+                    </div>
+                  ))}
+                </div>
+              </fieldset>
+            </div>
+            {othersText && <p className="nhsuk-body-s">{othersText}</p>}
+            <button type="submit" className="nhsuk-button">
+              Continue
+            </button>
+          </form>
+        )}
       </div>
     </section>
   );

@@ -41,3 +41,18 @@ test('errors (rejected files, a refusal and a bad UBRN)', async ({ page, app }) 
   await expect(page.locator('.ers-session .nhsuk-error-message')).toBeVisible();
   expect(await violations(page)).toEqual([]);
 });
+
+test('session screens (choosing a role, locked with files kept)', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByLabel('Smartcard PIN').fill('1234');
+  await page.getByRole('button', { name: 'Sign in with smartcard' }).click();
+  await expect(page.getByRole('group', { name: 'Which role are you working in?' })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  await page.getByRole('radio', { name: /^Referring clinician at / }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await dropFiles(page, [await fixture('referral.pdf')]);
+  await expect(row(page, 'referral.pdf').locator('.nhsuk-tag')).toHaveText('Ready to upload');
+  await app.backend.lock();
+  await expect(page.getByRole('heading', { name: 'Your smartcard was removed' })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+});

@@ -34,6 +34,8 @@ export interface PreviewApp {
   uploadRequests(): { readonly fileName: string; readonly ubrn: string | null }[];
 }
 
+const FAST_RETRY = { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 1000 } as const;
+
 export const test = base.extend<{ app: PreviewApp }, { world: SandboxWorld }>({
   world: [
     async ({}, use) => {
@@ -59,7 +61,8 @@ export const test = base.extend<{ app: PreviewApp }, { world: SandboxWorld }>({
   app: async ({ world }, use) => {
     const dir = await mkdtemp(join(tmpdir(), 'ers-e2e-state-'));
     const firstRequest = world.sandbox.requests.length;
-    const backend = await createBackend({ userDataDir: dir, configPath: world.configPath });
+    // Quick retries, so a test sees an upload give up (or recover) in well under a second.
+    const backend = await createBackend({ userDataDir: dir, configPath: world.configPath, retry: FAST_RETRY });
     const server = await startPreviewServer({ backend, staticDir: RENDERER_DIST });
     world.sandbox.faults.clear();
     await use({

@@ -26,6 +26,7 @@ test('when e-RS ends the session the page says sign in again, and the upload car
   await signIn(page);
   await dropFiles(page, [await fixture('referral.pdf')]);
   await expect(row(page, 'referral.pdf').locator('.nhsuk-tag')).toHaveText('Ready to upload');
+  const before = app.uploadRequests().length;
   app.sandbox.faults.add({ kind: 'expire-session', operation: 'A020', times: 1 });
   await page.getByRole('button', { name: 'Upload 1 file' }).click();
 
@@ -33,7 +34,8 @@ test('when e-RS ends the session the page says sign in again, and the upload car
   await expect(page.locator('li.ers-file')).toHaveCount(1);
   await signIn(page);
   await expect(row(page, 'referral.pdf').locator('.nhsuk-tag')).toHaveText('Uploaded', { timeout: 20_000 });
-  expect(app.sandbox.store.list().filter((file) => file.name === 'referral.pdf').length).toBeGreaterThan(0);
+  // The refused attempt, then the one after signing in again.
+  expect(app.uploadRequests().slice(before).map((r) => r.fileName)).toEqual(['referral.pdf', 'referral.pdf']);
 });
 
 test('a wrong PIN is explained inline with the tries left, and the PIN is cleared', async ({ page, app }) => {
