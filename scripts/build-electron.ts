@@ -3,6 +3,8 @@
 //   main    -> dist/electron/main.js     ESM; our own TypeScript (electron/, shared/,
 //              and the embedded e-RS sandbox, which is product code) is bundled,
 //              npm packages stay external and ship as production node_modules.
+//              Beside it, card-watch-child.js: the smartcard watcher's polling
+//              process, which card-watcher.ts starts from the file next to itself.
 //   preload -> dist/electron/preload.cjs one CommonJS file with no require but
 //              'electron': a sandboxed preload cannot load anything else.
 //
@@ -12,8 +14,9 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-export const MAIN_OUTFILE = path.join(REPO_ROOT, 'dist', 'electron', 'main.js');
-export const PRELOAD_OUTFILE = path.join(REPO_ROOT, 'dist', 'electron', 'preload.cjs');
+export const ELECTRON_OUTDIR = path.join(REPO_ROOT, 'dist', 'electron');
+export const MAIN_OUTFILE = path.join(ELECTRON_OUTDIR, 'main.js');
+export const PRELOAD_OUTFILE = path.join(ELECTRON_OUTDIR, 'preload.cjs');
 
 const COMMON: BuildOptions = {
   bundle: true,
@@ -23,12 +26,15 @@ const COMMON: BuildOptions = {
   absWorkingDir: REPO_ROOT,
 };
 
-export async function buildMain(outfile: string = MAIN_OUTFILE): Promise<Metafile> {
+export async function buildMain(outdir: string = ELECTRON_OUTDIR): Promise<Metafile> {
   const result = await build({
     ...COMMON,
     metafile: true,
-    entryPoints: [path.join(REPO_ROOT, 'electron', 'main', 'index.ts')],
-    outfile,
+    entryPoints: {
+      main: path.join(REPO_ROOT, 'electron', 'main', 'index.ts'),
+      'card-watch-child': path.join(REPO_ROOT, 'electron', 'services', 'auth', 'smartcard', 'card-watch-child.ts'),
+    },
+    outdir,
     platform: 'node',
     format: 'esm',
     target: 'es2023',
