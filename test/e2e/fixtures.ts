@@ -37,6 +37,17 @@ export interface PreviewApp {
 const FAST_RETRY = { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 1000 } as const;
 
 export const test = base.extend<{ app: PreviewApp }, { world: SandboxWorld }>({
+  // Every test also checks that the page logged no error: no CSP violation, no failed request, no exception.
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(String(error)));
+    await use(page);
+    expect(problems, 'the page logged errors').toEqual([]);
+  },
+
   world: [
     async ({}, use) => {
       const dir = await mkdtemp(join(tmpdir(), 'ers-e2e-sandbox-'));
