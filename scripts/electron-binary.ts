@@ -17,7 +17,7 @@ export type ElectronBinary =
  */
 export function findElectronBinary(packageDir: string, env: NodeJS.ProcessEnv = process.env): ElectronBinary {
   if (!existsSync(path.join(packageDir, 'package.json'))) {
-    return { installed: false, reason: 'the electron package is not installed (run npm install)' };
+    return { installed: false, reason: 'the electron package is not installed: run npm install' };
   }
   const pathFile = path.join(packageDir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
@@ -30,12 +30,12 @@ export function findElectronBinary(packageDir: string, env: NodeJS.ProcessEnv = 
       : { installed: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${binary} does not exist` };
   }
   if (relative === null || relative === '') {
-    return { installed: false, reason: 'the Electron binary was never downloaded (node_modules/electron has no path.txt)' };
+    return { installed: false, reason: 'node_modules/electron has no path.txt, so the binary was never downloaded' };
   }
   const binary = path.join(packageDir, 'dist', relative);
   return existsSync(binary)
     ? { installed: true, path: binary }
-    : { installed: false, reason: `the Electron binary is missing: ${binary} does not exist` };
+    : { installed: false, reason: `path.txt names ${binary}, which does not exist` };
 }
 
 export function electronVersion(packageDir: string): string {
@@ -46,7 +46,7 @@ export function electronVersion(packageDir: string): string {
 export function missingBinaryMessage(reason: string, version: string): string {
   return [
     'ers-attach cannot start the desktop app: the Electron binary is not installed on this machine.',
-    `(${reason}.)`,
+    `Details: ${reason}.`,
     '',
     `To install it, on a machine that can reach the internet, run this in the ers-attach folder:`,
     '',

@@ -19,7 +19,7 @@ describe('findElectronBinary', () => {
   it('reports a package that never downloaded its binary (no path.txt)', () => {
     assert.deepEqual(findElectronBinary(pkg, {}), {
       installed: false,
-      reason: 'the Electron binary was never downloaded (node_modules/electron has no path.txt)',
+      reason: 'node_modules/electron has no path.txt, so the binary was never downloaded',
     });
   });
 
@@ -27,7 +27,7 @@ describe('findElectronBinary', () => {
     await writeFile(path.join(pkg, 'path.txt'), 'electron');
     const found = findElectronBinary(pkg, {});
     assert.equal(found.installed, false);
-    assert.match(!found.installed ? found.reason : '', /the Electron binary is missing: .*dist.electron does not exist/);
+    assert.match(!found.installed ? found.reason : '', /path\.txt names .*dist.electron, which does not exist/);
   });
 
   it('finds the binary where path.txt says', async () => {
@@ -48,7 +48,7 @@ describe('findElectronBinary', () => {
   it('reports a missing electron package', () => {
     assert.deepEqual(findElectronBinary(path.join(base, 'nowhere'), {}), {
       installed: false,
-      reason: 'the electron package is not installed (run npm install)',
+      reason: 'the electron package is not installed: run npm install',
     });
   });
 
@@ -58,13 +58,14 @@ describe('findElectronBinary', () => {
 });
 
 describe('missingBinaryMessage', () => {
-  const message = missingBinaryMessage('the Electron binary was never downloaded', '45.5.0');
+  const message = missingBinaryMessage('node_modules/electron has no path.txt, so the binary was never downloaded', '45.5.0');
   it('says what is wrong, how to fix it and what to do instead', () => {
     assert.match(message, /^ers-attach cannot start the desktop app: the Electron binary is not installed on this machine\./);
     assert.match(message, /npx install-electron/);
     assert.match(message, /node node_modules\/electron\/install\.js/);
     assert.match(message, /Electron 45\.5\.0/);
     assert.match(message, /npm run preview/);
+    assert.match(message, /Details: node_modules\/electron has no path\.txt, so the binary was never downloaded\./);
   });
   it('names commands the installed electron package really has, and its version', async () => {
     const realPackage = path.resolve(import.meta.dirname, '..', '..', '..', 'node_modules', 'electron');
