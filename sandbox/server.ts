@@ -13,11 +13,12 @@ import { BodyAbortedError, drainRest, header, outcomeReply, readBody, writeReply
 import { IdentityService } from './identity.ts';
 import { createSandboxPki, SANDBOX_FQDN, type SandboxPki } from './pki.ts';
 import { MAX_UPLOAD_BYTES } from './rules.ts';
-import { SessionStore } from './sessions.ts';
+import { SessionStore, type IssuedSession } from './sessions.ts';
 import { FileStore, type SandboxStore } from './store.ts';
 
 export type { SandboxPki } from './pki.ts';
 export type { SandboxStore, StoredFile } from './store.ts';
+export type { IssuedSession } from './sessions.ts';
 export type { Fault, FaultKind, InjectedFault, RandomFaults, SandboxFaults, SandboxOperation } from './faults.ts';
 
 /** The ASID the sandbox has "registered" for its endpoint certificate (the one in the A001 example). */
@@ -57,6 +58,8 @@ export interface Sandbox {
   readonly store: SandboxStore;
   /** Every request that reached HTTP (including refused ones), in arrival order. */
   readonly requests: readonly RecordedRequest[];
+  /** Every session A001 created, with its key and SSO token (the last 1000), for tests that look for leaks. */
+  readonly sessionsIssued: readonly IssuedSession[];
   readonly faults: SandboxFaults;
   close(): Promise<void>;
 }
@@ -302,6 +305,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fqdn: SANDBOX_FQDN,
     store,
     requests,
+    sessionsIssued: sessions.issued,
     faults,
     close: () =>
       new Promise<void>((resolve) => {

@@ -84,8 +84,20 @@ function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T 
   return { ok: true, value: result.data };
 }
 
+/** A session as A001 issued it, kept after A003 so tests can look for its secrets where they must not be. */
+export interface IssuedSession {
+  readonly key: string;
+  readonly token: string;
+  readonly userId: string;
+  readonly at: number;
+}
+
+/** Most issued sessions remembered (the oldest are forgotten first), so a long-running sandbox stays small. */
+const ISSUED_KEPT = 1000;
+
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
+  readonly issued: IssuedSession[] = [];
   readonly #userFor: (token: string) => CardUser | undefined;
 
   constructor(userFor: (token: string) => CardUser | undefined) {
@@ -100,6 +112,8 @@ export class SessionStore {
     if (!user) return outcomeReply(401, 'NO_ACCESS', 'The SSO token is not valid');
     const session: Session = { key: `pro-xapi-session_${randomUUID()}`, token: req.value.token, user, permission: null, expired: false };
     this.#sessions.set(session.key, session);
+    this.issued.push({ key: session.key, token: session.token, userId: user.id, at: Date.now() });
+    if (this.issued.length > ISSUED_KEPT) this.issued.shift();
     return jsonReply(201, sessionJson(session));
   }
 

@@ -20,6 +20,8 @@ import type {
   SessionView,
 } from '../../shared/ipc/contract.ts';
 import type { SandboxOptions } from '../../sandbox/server.ts';
+import { bindCardLockToSession, createCardRemovalLock, type CardRemovalLock } from './auth/card-removal-lock.ts';
+import type { LaunchWatcherProcess } from './auth/smartcard/card-watch-process.ts';
 import { createSmartcardProvider } from './auth/smartcard/smartcard-provider.ts';
 import { createSsoTokenProvider } from './auth/sso-token.ts';
 import { currentPlace, CONFIG_ENV_VAR } from './config/locate.ts';
@@ -64,6 +66,10 @@ export interface BackendOptions {
   concurrency?: number;
   /** Retry policy override (tests). */
   retry?: RetryPolicy;
+  /** Starts the smartcard watcher's process (Electron: over utilityProcess.fork); default child_process.fork. */
+  launchWatcherProcess?: LaunchWatcherProcess;
+  /** Embedded sandbox only: sign in with this PKCS#11 module's card (e.g. SoftHSM2) instead of the test card. */
+  sandboxSmartcard?: { pkcs11Module: string };
 }
 
 /** A handler could not do what was asked; `message` is for the person. */
@@ -138,16 +144,24 @@ export function registryPort(registry: FileRegistry): RegistryPort {
   };
 }
 
-/** How the person signs in here: the sandbox's test card behind its PIN, a real card over PKCS#11, or neither. */
-function smartcardFor(env: ResolvedEnvironment): BackendParts<ProfessionalSession>['smartcard'] {
+/**
+ * How the person signs in here: the sandbox's test card behind its PIN, a real
+ * card over PKCS#11 (watched from then on, so taking it out locks), or neither.
+ */
+function smartcardFor(env: ResolvedEnvironment, cardLock: CardRemovalLock | null): BackendParts<ProfessionalSession>['smartcard'] {
   const { identity } = env;
   if (identity.method === 'test-card' && env.credentialProvider) {
     const card = env.credentialProvider;
     return withTestCardPin((signal) => card.obtainSsoToken(signal));
   }
-  if (identity.method === 'smartcard') {
-    return (pin, signal) =>
-      createSmartcardProvider({ modulePath: identity.pkcs11Module, identityUrl: identity.identityUrl, transport: env.connection.transport, pin }).obtainSsoToken(signal);
+  if (identity.method === 'smartcard' && cardLock) {
+    return async (pin, signal) => {
+      const provider = createSmartcardProvider({ modulePath: identity.pkcs11Module, identityUrl: identity.identityUrl, transport: env.connection.transport, pin });
+      const token = await provider.obtainSsoToken(signal);
+      // No session without a watched card: if it cannot be watched, sign-in fails (fail closed).
+      if (provider.card) await cardLock.watch(provider.card);
+      return token;
+    };
   }
   return null;
 }
@@ -160,11 +174,26 @@ function smartcardFor(env: ResolvedEnvironment): BackendParts<ProfessionalSessio
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const log = options.log ?? (() => {});
   const place = options.configPath === undefined ? currentPlace() : { ...currentPlace(), env: { ...process.env, [CONFIG_ENV_VAR]: options.configPath } };
-  const env = await resolveEnvironment({ place, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
+  const env = await resolveEnvironment({
+    place,
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.sandboxSmartcard ? { sandboxSmartcard: options.sandboxSmartcard } : {}),
+  });
   log(`backend: environment ${env.name}${env.isSandbox ? ` (embedded sandbox at ${env.connection.baseUrl})` : ''}`);
   const { connection } = env;
+  // Card removal locks the backend being built here (bound below, once it exists).
+  let lockBackend: (message: string | undefined) => Promise<unknown> = async () => undefined;
+  const cardLock =
+    env.identity.method === 'smartcard'
+      ? createCardRemovalLock({
+          modulePath: env.identity.pkcs11Module,
+          lock: (message) => lockBackend(message),
+          ...(options.launchWatcherProcess ? { launchProcess: options.launchWatcherProcess } : {}),
+          log,
+        })
+      : null;
   try {
-    return await assembleBackend<ProfessionalSession>({
+    const backend = await assembleBackend<ProfessionalSession>({
       environment: { name: env.isSandbox ? 'Sandbox' : env.name, isSandbox: env.isSandbox },
       registry: registryPort(new FileRegistry()),
       sessionApi: {
@@ -182,7 +211,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           signal: request.signal,
           onProgress: (progress) => request.onProgress(progress.sent, progress.total),
         }),
-      smartcard: smartcardFor(env),
+      smartcard: smartcardFor(env, cardLock),
       // The provider refuses production itself; not offering the method there keeps the UI honest too.
       pastedToken: env.production
         ? null
@@ -192,9 +221,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       log,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
-      onClose: () => env.close(),
+      onClose: async () => {
+        await cardLock?.stop();
+        await env.close();
+      },
     });
+    if (!cardLock) return backend;
+    lockBackend = (message) => backend.lock(message);
+    return { ...backend, handlers: bindCardLockToSession(backend, cardLock) };
   } catch (error) {
+    await cardLock?.stop();
     await env.close();
     throw error;
   }

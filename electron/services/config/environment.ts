@@ -31,6 +31,12 @@ export interface ResolvedEnvironment {
 export interface ResolveOptions extends ChooseOptions {
   /** For the built-in sandbox (e.g. a fixed port). */
   readonly sandbox?: SandboxOptions;
+  /**
+   * Sign in to the built-in sandbox with a card over PKCS#11 (e.g. a SoftHSM2
+   * token whose certificate the sandbox's card CA issued) instead of its
+   * software test card.
+   */
+  readonly sandboxSmartcard?: { readonly pkcs11Module: string };
 }
 
 function ready(parts: {
@@ -108,7 +114,9 @@ export async function resolveEnvironment(options: ResolveOptions = {}): Promise<
       baseUrl: sandbox.baseUrl,
       asid: sandbox.asid,
       fqdn: sandbox.fqdn,
-      identity: { method: 'test-card', identityUrl: sandbox.identityUrl, certificatePem: pki.testCard.certPem, privateKeyPem: pki.testCard.keyPem },
+      identity: options.sandboxSmartcard
+        ? { method: 'smartcard', identityUrl: sandbox.identityUrl, pkcs11Module: options.sandboxSmartcard.pkcs11Module }
+        : { method: 'test-card', identityUrl: sandbox.identityUrl, certificatePem: pki.testCard.certPem, privateKeyPem: pki.testCard.keyPem },
       sandbox,
     });
   } catch (err) {

@@ -1,5 +1,7 @@
 // The card watcher's polling loop, run in its own process (see card-watcher.ts
-// for why). Started with fork(); talks over the IPC channel only.
+// for why). Started with fork() (Node) or Electron's utilityProcess.fork (the
+// packaged app); talks over that channel only: process.send under fork,
+// process.parentPort in a utility process.
 //
 // What SoftHSM2 2.6 does, measured here: a token deleted (softhsm2-util
 // --delete-token) or whose directory is moved away keeps its slot in
@@ -20,8 +22,16 @@ import type { OpenModule } from './pkcs11-module.ts';
 import { finalise, initialise, loadBinding, loadModule } from './pkcs11-module.ts';
 import { SmartcardError } from './smartcard-errors.ts';
 
+/** Electron's channel to main in a utility process (not in Node's types). */
+interface ParentPortLike {
+  postMessage(message: unknown): void;
+  once(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+}
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
+
 function send(message: ChildMessage): void {
-  process.send?.(message);
+  if (parentPort !== undefined) parentPort.postMessage(message);
+  else process.send?.(message);
 }
 
 function look(module: OpenModule, config: StartMessage, current: CardIdentity | null): CardIdentity | null {
@@ -76,11 +86,17 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
-// The parent going away (closed or crashed) ends the watch.
-process.on('disconnect', () => process.exit(0));
-
-process.once('message', (raw: unknown) => {
+function start(raw: unknown): void {
   const parsed = StartMessageSchema.safeParse(raw);
   if (!parsed.success) fail(new Error('The card watcher was started without a valid configuration'));
   else watch(parsed.data).catch(fail);
-});
+}
+
+if (parentPort !== undefined) {
+  // Electron ends a utility process with its parent, and main's stop() kills it.
+  parentPort.once('message', (event) => start(event.data));
+} else {
+  // The parent going away (closed or crashed) ends the watch.
+  process.on('disconnect', () => process.exit(0));
+  process.once('message', start);
+}

@@ -11,14 +11,15 @@
 // reports 'removed' with reason 'watcher-failed', since the card can no longer
 // be vouched for. stop() is the only quiet way out.
 
-import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CardIdentity, StartMessage } from './card-watch-messages.ts';
+import { forkWatcherProcess, type LaunchWatcherProcess } from './card-watch-process.ts';
 import { ChildMessageSchema } from './card-watch-messages.ts';
 import { SmartcardError, type SmartcardErrorCode } from './smartcard-errors.ts';
 
 export type { CardIdentity } from './card-watch-messages.ts';
+export type { LaunchWatcherProcess, WatcherLaunch, WatcherProcess } from './card-watch-process.ts';
 
 export interface CardWatchOptions {
   /** The PKCS#11 module, as for sign-in. */
@@ -31,8 +32,8 @@ export interface CardWatchOptions {
   readonly startTimeoutMs?: number;
   /** Environment for the polling process. Default: this process's (e.g. SOFTHSM2_CONF). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Runs the polling script as Node. Default: process.execPath (in Electron, Electron run as Node). */
-  readonly execPath?: string;
+  /** Starts the polling process. Default: child_process.fork (forkWatcherProcess); Electron passes a utilityProcess launcher. */
+  readonly launchProcess?: LaunchWatcherProcess;
   /** The polling script. Default: card-watch-child next to this file, with this file's extension (.ts or built .js). */
   readonly childScript?: string;
 }
@@ -78,23 +79,8 @@ export function watchCard(options: CardWatchOptions): CardWatcher {
   let isReady = false;
   let current: CardIdentity | null = null;
 
-  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
-  // Electron's binary behaves as Node only when asked to.
-  if (process.versions['electron'] !== undefined) env['ELECTRON_RUN_AS_NODE'] = '1';
-
-  const child: ChildProcess = fork(options.childScript ?? defaultChildScript(), [], {
-    execPath: options.execPath ?? process.execPath,
-    // Not the parent's flags (--test, --inspect...): the child is a plain script.
-    execArgv: [],
-    env,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    serialization: 'json',
-  });
-  let stderrTail = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-2000);
-  });
+  const launch = options.launchProcess ?? forkWatcherProcess();
+  const child = launch({ script: options.childScript ?? defaultChildScript(), env: { ...(options.env ?? process.env) } });
 
   let settleReady: { resolve: (card: CardIdentity | null) => void; reject: (err: Error) => void } | null = null;
   const ready = new Promise<CardIdentity | null>((resolve, reject) => {
@@ -120,7 +106,7 @@ export function watchCard(options: CardWatchOptions): CardWatcher {
     emitRemoved({ at: Date.now(), reason: 'watcher-failed', card: current, message: WATCHER_FAILED_MESSAGE });
   }
 
-  child.on('message', (raw: unknown) => {
+  child.onMessage((raw: unknown) => {
     if (stopped || failed) return;
     const parsed = ChildMessageSchema.safeParse(raw);
     if (!parsed.success) {
@@ -150,12 +136,7 @@ export function watchCard(options: CardWatchOptions): CardWatcher {
     }
   });
 
-  child.on('error', (err) => failWith('card-error', `The card watcher could not start: ${err.message}`));
-  child.on('exit', (code, signal) => {
-    const why = signal !== null ? `signal ${signal}` : `exit code ${code}`;
-    const detail = stderrTail.trim().split('\n').slice(-1)[0] ?? '';
-    failWith('card-error', `The card watcher stopped (${why})${detail === '' ? '' : `: ${detail}`}`);
-  });
+  child.onEnd((why) => failWith('card-error', `The card watcher ${why}`));
 
   const start: StartMessage = {
     type: 'start',
@@ -179,13 +160,8 @@ export function watchCard(options: CardWatchOptions): CardWatcher {
       stopped = true;
       clearTimeout(startTimer);
       if (!isReady && !failed) settleReady?.reject(new SmartcardError('cancelled', 'Watching the smartcard was stopped'));
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      // Disconnecting tells the child to exit; kill it if it does not, within a second.
-      if (child.connected) child.disconnect();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
-      await exited;
-      clearTimeout(timer);
+      // The child is asked to exit, and made to within a second.
+      await child.stop(1000);
     },
   } as CardWatcher;
 }
