@@ -24,7 +24,7 @@ export interface SmartcardWorld {
   dispose(): Promise<void>;
 }
 
-export async function startSmartcardWorld(user: { id: string; name: string }): Promise<SmartcardWorld> {
+export async function startSmartcardWorld(user: { id: string; name: string }, options: { userPin?: string } = {}): Promise<SmartcardWorld> {
   // Fails (does not skip) without SoftHSM2, saying how to install it.
   const install = await requireSoftHsm();
   const dirs: string[] = [];
@@ -41,7 +41,10 @@ export async function startSmartcardWorld(user: { id: string; name: string }): P
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   };
   try {
-    card = await createSoftHsmCard(install, { certify: (spki) => sandbox.pki.issueCardCertificate(spki, user) });
+    card = await createSoftHsmCard(install, {
+      certify: (spki) => sandbox.pki.issueCardCertificate(spki, user),
+      ...(options.userPin === undefined ? {} : { userPin: options.userPin }),
+    });
     // The backend signs in and its card watcher polls in processes that read SOFTHSM2_CONF from here.
     card.insertIntoProcess();
     const configFor = async (pkcs11Module: string) => {
