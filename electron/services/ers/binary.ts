@@ -114,6 +114,8 @@ export async function uploadBinary(request: UploadBinaryRequest): Promise<Upload
     expect: [200, 201],
     secrets: sessionSecrets(request.session),
     what: 'e-RS upload (A020)',
+    // Once e-RS has said 201 with a Location, the file is stored: resending it would store it twice.
+    headersSuffice: true,
   });
   return uploadResult(response);
 }

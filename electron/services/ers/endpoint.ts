@@ -35,6 +35,12 @@ export interface CallSpec {
   readonly secrets: readonly string[];
   /** What the call is, for messages: "e-RS upload (A020)". */
   readonly what: string;
+  /**
+   * The success status and headers are the whole answer (A020's 201 carries its id in
+   * Location and an empty body), so a body cut short after them changes nothing: the
+   * server's answer wins over the later socket error or timeout.
+   */
+  readonly headersSuffice?: boolean;
 }
 
 /** Where a call goes: e-RS, or the identity service, which shares the transport. */
@@ -59,6 +65,7 @@ export async function call(service: Service, spec: CallSpec): Promise<TransportR
   if (spec.expect.includes(response.status)) {
     if (response.truncated === null) return response;
     if (response.truncated === 'aborted') throw new ErsCancelledError(contextOf(response));
+    if (spec.headersSuffice === true) return response;
     const why = response.truncated === 'too-large' ? 'was larger than expected' : 'was cut short';
     throw new ErsProtocolError(`The answer to the ${spec.what} ${why}`, contextOf(response));
   }

@@ -53,6 +53,19 @@ export function unavailableError(name: string, failure: Extract<AttemptFailure, 
   return { kind: 'unavailable', message, code: null, retryable: true };
 }
 
+/**
+ * Gave up after an attempt whose answer never came: e-RS may hold the file, unlinked.
+ * Said plainly so the person knows a retry is safe (e-RS deletes copies that are never attached).
+ */
+export function unconfirmedError(name: string): UploadError {
+  return {
+    kind: 'unavailable',
+    message: `e-RS did not confirm it received ${name}. Try again later. If e-RS kept a copy, it is not attached to any referral and e-RS deletes it.`,
+    code: null,
+    retryable: true,
+  };
+}
+
 export function tooLongToWaitError(name: string, retryAfterMs: number): UploadError {
   return {
     kind: 'unavailable',

@@ -31,6 +31,13 @@ export class FileUnreadableError extends Error {
 }
 
 export interface UploadRequest {
+  /** Which queue item this attempt is for, and which attempt it is (1 = the first): for the audit trail. */
+  readonly itemId: string;
+  readonly attempt: number;
+  /** SHA-256 of `bytes` (lower-case hex), as checked. */
+  readonly sha256: string;
+  /** An earlier attempt's outcome was unknown, so e-RS may already hold a copy. */
+  readonly possibleDuplicate: boolean;
   readonly bytes: Uint8Array;
   readonly storedName: string;
   readonly mimeType: string;

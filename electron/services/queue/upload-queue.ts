@@ -121,9 +121,10 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     return { ...kept, problems: item.problems.map((p) => ({ ...p })) };
   }
 
-  function persist(): void {
-    if (!store) return;
-    void store.save({
+  /** Asks for the current state to be saved; resolves once it (or a later one) is on disk. Never rejects. */
+  function persist(): Promise<void> {
+    if (!store) return Promise.resolve();
+    return store.save({
       version: QUEUE_FILE_VERSION,
       savedAt: new Date(clock.now()).toISOString(),
       items: [...items.values()].map(serialise),
@@ -285,7 +286,16 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
       item.progress = null;
       return;
     }
+    // Write-ahead: the item is on disk as 'uploading' before the first byte goes out, so a crash
+    // at any later moment restores it as "outcome unknown" (a resend is flagged), never as
+    // merely queued (which would resend it unflagged while e-RS may already hold it).
+    await persist();
+    if (flight.reason) return settleAborted(item, flight);
     const result: AttemptResult = await uploader({
+      itemId: item.id,
+      attempt: item.attempts,
+      sha256: checked.sha256,
+      possibleDuplicate: item.possibleDuplicate,
       bytes: checked.bytes,
       storedName,
       mimeType,
@@ -381,7 +391,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         }
         if (item.failuresInRow >= policy.maxAttempts) {
           move(item, 'failed');
-          item.error = say.unavailableError(item.name, failure);
+          item.error = item.outcomeUnknown ? say.unconfirmedError(item.name) : say.unavailableError(item.name, failure);
           return;
         }
         const delay = backoffDelayMs(policy, item.failuresInRow, failure.retryAfterMs, random);

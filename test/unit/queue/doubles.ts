@@ -142,6 +142,17 @@ export class ManualUploader {
         },
       });
     });
+  /**
+   * Resolves once `count` calls have been made. The queue writes its file before each upload
+   * (write-ahead), so with a real store a call comes after disk I/O, not after a few ticks.
+   */
+  async waitForCalls(count: number, ms = 5000): Promise<void> {
+    const end = Date.now() + ms;
+    while (this.calls.length < count) {
+      if (Date.now() > end) throw new Error(`expected ${count} upload calls, saw ${this.calls.length}`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
   /** Calls not yet answered (an answered promise ignores later answers, so track by index). */
   last(): Call {
     const call = this.calls.at(-1);

@@ -43,9 +43,9 @@ describe('queue persistence', () => {
     const a = queueOver(dir, files, first);
     await a.queue.add([1, 2, 3, 4].map((n) => ({ id: id(n), ref: `/docs/l${n}.pdf`, name: `l${n}.pdf`, path: `/docs/l${n}.pdf` })));
     a.queue.upload({ ubrn: '000000070001' });
-    await settle();
+    await first.waitForCalls(2);
     first.calls[0]!.answer(ok('ers-1'));
-    await settle();
+    await first.waitForCalls(3);
     // Now l2 and l3 are in flight and l4 is queued. The process dies here; l3 changes on disk meanwhile.
     first.calls[2]!.sendBody();
     await settle();
@@ -58,7 +58,7 @@ describe('queue persistence', () => {
     const second = new ManualUploader();
     const b = queueOver(dir, files, second);
     await b.queue.restore(b.reattach);
-    await settle();
+    await second.waitForCalls(2);
     const views = b.queue.snapshot().items;
     assert.deepEqual(views.map((v) => v.id), [id(1), id(2), id(3), id(4)], 'ids survive');
     assert.equal(views[0]!.status, 'uploaded');
