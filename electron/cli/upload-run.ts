@@ -3,11 +3,15 @@
 // file is worth sending, upload, optionally download again and compare, and
 // always end the session.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { UploadOptions } from './upload-args.ts';
 import { displayName, errorText, formatBytes, reasonText } from './upload-format.ts';
 import type { Verdict } from '../../shared/rules/types.ts';
 import type { ResolvedEnvironment } from '../services/config/environment.ts';
+import type { AuditTrail } from '../services/audit/audit-trail.ts';
+import { auditedUpload, sessionFacts } from '../services/audit/audited-upload.ts';
+import { systemClock } from '../services/queue/clock.ts';
+import { createRateLimiter, ERS_RATE_LIMIT, type RateLimiter } from '../services/queue/rate-limiter.ts';
 import type { CredentialProvider } from '../services/auth/credential-provider.ts';
 import { createSsoTokenProvider } from '../services/auth/sso-token.ts';
 import { retrieveBinary, uploadBinary, type UploadBinaryResult } from '../services/ers/binary.ts';
@@ -46,6 +50,10 @@ export interface UploadDeps {
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where each A020 attempt and its outcome are recorded (the app's audit trail). */
+  readonly audit?: AuditTrail;
+  /** e-RS's 10 requests a second; default a limiter of this run's own. */
+  readonly rateLimiter?: RateLimiter;
 }
 
 export const SSO_TOKEN_ENV_VAR = 'ERS_ATTACH_SSO_TOKEN';
@@ -114,17 +122,23 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 export async function runUpload(options: UploadOptions, deps: UploadDeps): Promise<number> {
   const { environment: env, signal, out, note } = deps;
   const sleep = deps.sleep ?? abortableSleep;
+  const limiter = deps.rateLimiter ?? createRateLimiter({ ...ERS_RATE_LIMIT, clock: systemClock });
+  /** Every e-RS call waits its turn under the rate limit. */
+  const limited = async <T>(call: () => Promise<T>, callSignal: AbortSignal = signal): Promise<T> => {
+    await limiter.acquire(callSignal);
+    return call();
+  };
   let session: ProfessionalSession | null = null;
   let allGood = true;
 
   async function signIn(): Promise<ProfessionalSession> {
     const provider = credentialsFor(deps);
     const token = await provider.obtainSsoToken(signal);
-    const created = await createProfessionalSession(env.connection, token, { signal });
+    const created = await limited(() => createProfessionalSession(env.connection, token, { signal }));
     // From here a session exists on e-RS: keep it so it is ended even if A002 fails.
     session = created;
     const role = chooseRole(created, options.role);
-    const active = await selectRole(created, role, { signal });
+    const active = await limited(() => selectRole(created, role, { signal }));
     session = active;
     const org = role.orgName === null ? role.orgIdentifier : `${role.orgIdentifier} ${role.orgName}`;
     note(`Signed in to ${env.name} as ${personName(active)}, role ${role.businessFunction} at ${org}`);
@@ -134,20 +148,44 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
   /** A020 with a few tries for answers that say "later"; never resends when e-RS may already hold the file. */
   async function upload(file: CheckedForUpload, verdict: Verdict & { storedName: string; mimeType: string }): Promise<UploadBinaryResult> {
     let renewed = false;
+    const itemId = `cli-${randomUUID()}`;
     for (let attempt = 1; ; attempt++) {
       session ??= await signIn().catch((err: unknown) => {
         if (err instanceof StopRun || err instanceof ErsCancelledError) throw err;
         throw new StopRun(`Could not sign in to e-RS: ${reasonText(err)}`);
       });
-      try {
-        return await uploadBinary({
-          session,
+      const on = session;
+      const send = () =>
+        uploadBinary({
+          session: on,
           bytes: file.bytes,
           storedName: verdict.storedName,
           mimeType: verdict.mimeType,
           ubrn: options.ubrn ?? undefined,
           signal,
         });
+      try {
+        return await limited(() =>
+          deps.audit
+            ? auditedUpload(
+                deps.audit,
+                sessionFacts(on, env.name),
+                {
+                  itemId,
+                  attempt,
+                  fileName: verdict.storedName,
+                  attachmentType: verdict.mimeType,
+                  size: file.bytes.byteLength,
+                  sha256: file.sha256,
+                  ubrn: options.ubrn,
+                  // Never resent after an unanswered attempt (see below), so never a second copy.
+                  possibleDuplicate: false,
+                },
+                signal,
+                send,
+              )
+            : send(),
+        );
       } catch (err) {
         if (err instanceof ErsSessionError && err.reason === 'unauthenticated' && !renewed) {
           // e-RS ended the session and said so: the file was not stored, so sign in again and resend once.
@@ -165,7 +203,8 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
   async function verify(file: CheckedForUpload, fileId: string): Promise<string | null> {
     if (session === null) return 'not verified: no session';
     try {
-      const got = await retrieveBinary({ session, fileId, signal });
+      const on = session;
+      const got = await limited(() => retrieveBinary({ session: on, fileId, signal }));
       const gotHash = sha256(got.bytes);
       if (gotHash === file.sha256 && got.bytes.byteLength === file.bytes.byteLength) return null;
       return (
@@ -229,7 +268,9 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
   } finally {
     if (session !== null) {
       try {
-        await deleteProfessionalSession(session, { signal: AbortSignal.timeout(END_SESSION_TIMEOUT_MS) });
+        const ending = session;
+        const stop = AbortSignal.timeout(END_SESSION_TIMEOUT_MS);
+        await limited(() => deleteProfessionalSession(ending, { signal: stop }), stop);
       } catch (err) {
         note(`The e-RS session could not be ended (${reasonText(err)}): it will expire on its own`);
       }

@@ -10,6 +10,8 @@ import { reasonText } from './upload-format.ts';
 import { ConfigError } from '../services/config/load.ts';
 import { resolveEnvironment, type ResolvedEnvironment } from '../services/config/environment.ts';
 import { FileAccessError, FileRegistry } from '../services/files/index.ts';
+import { appAuditDir } from '../services/audit/audit-files.ts';
+import { createAuditTrail } from '../services/audit/audit-trail.ts';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -70,6 +72,8 @@ async function main(): Promise<number> {
       out,
       note,
       signal: controller.signal,
+      // The same trail as the app's, in its user data folder.
+      audit: createAuditTrail({ dir: appAuditDir(), log: note }),
     });
   } finally {
     await environment.close();

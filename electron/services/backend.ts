@@ -37,6 +37,9 @@ import { createFileQueueStore } from './queue/queue-file.ts';
 import { createRateLimiter, ERS_RATE_LIMIT, type RateLimiter } from './queue/rate-limiter.ts';
 import type { RetryPolicy } from './queue/retry-policy.ts';
 import { createUploadQueue, UnknownItemError, type QueueEntry, type UploadQueue } from './queue/upload-queue.ts';
+import { auditDirIn } from './audit/audit-files.ts';
+import { auditSendFile } from './audit/audited-upload.ts';
+import { createAuditTrail } from './audit/audit-trail.ts';
 
 export interface Backend {
   /** Implements every operation in shared/ipc/contract.ts OPERATIONS (requests already schema-validated by the caller). */
@@ -201,7 +204,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         selectRole: (session, role, signal) => selectRole(session, role, { signal }),
         remove: (session) => deleteProfessionalSession(session),
       },
-      sendFile: async (session, request) =>
+      // Every A020 attempt and its outcome go on the audit trail (<userDataDir>/audit).
+      sendFile: auditSendFile(createAuditTrail({ dir: auditDirIn(options.userDataDir), log }), env.name, (session, request) =>
         uploadBinary({
           session,
           bytes: request.bytes,
@@ -211,6 +215,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           signal: request.signal,
           onProgress: (progress) => request.onProgress(progress.sent, progress.total),
         }),
+      ),
       smartcard: smartcardFor(env, cardLock),
       // The provider refuses production itself; not offering the method there keeps the UI honest too.
       pastedToken: env.production
