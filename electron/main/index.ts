@@ -3,7 +3,17 @@
 // navigation and permission policy, quit guard) and every operation in the
 // backend (electron/services); this file wires them to Electron's objects.
 
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent, type OpenDialogOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  session,
+  utilityProcess,
+  type IpcMainInvokeEvent,
+  type OpenDialogOptions,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createBackend, type Backend } from '../services/backend.ts';
@@ -16,6 +26,7 @@ import { createQuitGuard } from './quit-guard.ts';
 import { applyPermissionPolicy } from './security/permissions.ts';
 import { hardenContents } from './security/harden-contents.ts';
 import type { SenderFacts } from './security/validate-sender.ts';
+import { utilityWatcherLauncher } from './utility-watcher.ts';
 import { mainWindowOptions } from './window-options.ts';
 
 // Bundled to dist/electron/main.js: the preload sits beside it, the renderer in dist/renderer.
@@ -83,7 +94,13 @@ function start(): void {
       protocol.handle(APP_SCHEME, createAppRequestHandler({ root: RENDERER_ROOT, readFile, log }));
 
       // With no environment configured, the backend starts the embedded e-RS sandbox.
-      backendPromise = createBackend({ userDataDir: app.getPath('userData'), chooseFiles, log });
+      backendPromise = createBackend({
+        userDataDir: app.getPath('userData'),
+        chooseFiles,
+        log,
+        // The smartcard watcher runs as a utility process: the runAsNode fuse rules out child_process.fork.
+        launchWatcherProcess: utilityWatcherLauncher((modulePath, args, options) => utilityProcess.fork(modulePath, args, options)),
+      });
       const backend = await backendPromise;
       registerIpcHandlers(ipcMain, backend.handlers, { senderOf, log });
       forwardEvents(backend, () => mainWindow?.webContents ?? null);

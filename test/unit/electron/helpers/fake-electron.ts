@@ -155,6 +155,14 @@ export const dialog = {
   },
 };
 
+export const utilityProcess = {
+  forked: [] as unknown[][],
+  fork(...args: unknown[]): never {
+    this.forked.push(args);
+    throw new Error('fake electron: no utility processes here (the sandbox test card needs no card watcher)');
+  },
+};
+
 /** The test's controls and records. */
 export const fake = {
   calls: [] as string[],
@@ -162,4 +170,4 @@ export const fake = {
   userDataDir: '',
 };
 
-export default { app, BrowserWindow, ipcMain, protocol, session, dialog };
+export default { app, BrowserWindow, ipcMain, protocol, session, dialog, utilityProcess };
