@@ -68,6 +68,8 @@ export interface SoftHsmCardOptions {
   readonly label?: string;
   readonly userPin?: string;
   readonly soPin?: string;
+  /** Where the card's folder is made (default: the system's temporary folder). */
+  readonly parentDir?: string;
 }
 
 export interface SoftHsmCard {
@@ -110,7 +112,7 @@ export async function createSoftHsmCard(install: SoftHsmInstall, options: SoftHs
   const userPin = options.userPin ?? '123456';
   const soPin = options.soPin ?? '87654321';
   const keyId = '01';
-  const dir = await mkdtemp(join(tmpdir(), 'ers-softhsm-'));
+  const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), 'ers-softhsm-'));
   const tokenDir = join(dir, 'tokens');
   const confPath = join(dir, 'softhsm2.conf');
   const env = { SOFTHSM2_CONF: confPath };
