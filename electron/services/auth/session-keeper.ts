@@ -54,6 +54,8 @@ export interface SessionKeeperOptions<S extends SessionLike> {
   readonly log?: (line: string) => void;
   /** How long sign-in may take before it is given up (default 60 s). */
   readonly signInTimeoutMs?: number;
+  /** How long a sign-in waits for a lock or sign-out that is still ending the last session (default 5 s). */
+  readonly endingWaitMs?: number;
 }
 
 /** No usable session: the call was not made. */
@@ -90,6 +92,7 @@ export const MESSAGES = {
   chooseRole: 'Choose the role you are working in.',
   alreadySignedIn: 'You are already signed in. Sign out first to sign in as someone else.',
   busy: 'Signing in is already in progress.',
+  stillEnding: 'ers-attach is still ending your last e-RS session. Try again in a moment.',
   noCard: 'Smartcard sign-in is not set up on this computer. Contact your local service desk.',
   noToken: 'This environment does not allow signing in with a pasted token. Use your smartcard.',
   refused: 'e-RS did not accept your sign-in. Check your smartcard has an e-RS role, then try again.',
@@ -143,6 +146,8 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
   let inFlightDone: (() => void)[] = [];
   /** Sign-out or lock under way: no new calls. */
   let ending = false;
+  /** Resolves when the sign-out or lock under way has finished. */
+  let ended: Promise<void> = Promise.resolve();
   let busy = false;
   /** Bumped by sign-out and lock, so a sign-in they overtook does not come back to life. */
   let epoch = 0;
@@ -180,6 +185,27 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
     status = next;
     message = nextMessage;
     emit();
+  }
+
+  /** Marks a sign-out or lock as under way; call the result when it has finished. */
+  function beginEnding(): () => void {
+    ending = true;
+    let finish!: () => void;
+    ended = new Promise((resolve) => (finish = resolve));
+    return () => {
+      ending = false;
+      finish();
+    };
+  }
+
+  /** Whether the sign-out or lock under way finished within `ms`. */
+  async function endingFinished(ms: number): Promise<boolean> {
+    if (!ending) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const finished = await Promise.race([ended.then(() => true as const), late]);
+    clearTimeout(timer);
+    return finished;
   }
 
   function waitForInFlight(): Promise<void> {
@@ -225,6 +251,10 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
     view,
 
     async signIn(request) {
+      // A card put back straight after it was taken out may find the lock still ending the old session (A003).
+      if (ending && !busy && !(await endingFinished(options.endingWaitMs ?? 5000))) {
+        return { ok: false, message: MESSAGES.stillEnding, attemptsLeft: null };
+      }
       if (status === 'active') return { ok: false, message: MESSAGES.alreadySignedIn, attemptsLeft: null };
       if (busy || ending) return { ok: false, message: MESSAGES.busy, attemptsLeft: null };
       if (request.method === 'smartcard' && !options.smartcard) return { ok: false, message: MESSAGES.noCard, attemptsLeft: null };
@@ -296,7 +326,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
 
     async signOut() {
       if (ending || (status === 'signed-out' && !session)) return view();
-      ending = true;
+      const finished = beginEnding();
       epoch += 1;
       emit(); // canUpload is now false
       try {
@@ -304,7 +334,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
         await endSession();
         set('signed-out', null);
       } finally {
-        ending = false;
+        finished();
       }
       return view();
     },
@@ -315,7 +345,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
         set('locked', lockMessage);
         return view();
       }
-      ending = true;
+      const finished = beginEnding();
       epoch += 1;
       set('locked', lockMessage);
       try {
@@ -323,7 +353,7 @@ export function createSessionKeeper<S extends SessionLike>(options: SessionKeepe
         await waitForInFlight();
         await endSession();
       } finally {
-        ending = false;
+        finished();
       }
       emit();
       return view();
