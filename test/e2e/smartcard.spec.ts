@@ -45,3 +45,38 @@ test('card sign-in: PIN in the page, name and roles, role choice, then an upload
   await expect(row(page, 'referral.pdf').locator('.nhsuk-tag')).toHaveText('Uploaded', { timeout: 20_000 });
   await expect(row(page, 'referral.pdf').locator('.ers-file__id-value')).toHaveText(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 });
+
+test('taking the card out locks the page within 2 seconds with the list kept; putting it back and signing in carries on', async ({ page, cardPreview }) => {
+  const { url, card } = cardPreview;
+  await page.goto(url);
+  // The preview (and its session) lives for the whole worker: sign in only if this page is not already.
+  const pin = page.getByLabel('Smartcard PIN');
+  const roles = page.getByRole('group', { name: 'Which role are you working in?' });
+  const account = page.getByRole('navigation', { name: 'Account' });
+  await expect(pin.or(account)).toBeVisible();
+  const signInWithCard = async () => {
+    await pin.fill(card.userPin);
+    await page.getByRole('button', { name: 'Sign in with smartcard' }).click();
+    await roles.getByRole('radio', { name: 'Referring clinician at NHST_X3 (R01)', exact: true }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(account).toContainText('Referring clinician at NHST_X3');
+  };
+  if (await pin.isVisible()) await signInWithCard();
+
+  await dropFiles(page, [await fixture('letter.rtf')]);
+  await expect(row(page, 'letter.rtf').locator('.nhsuk-tag')).toHaveText('Ready to upload');
+
+  await card.takeOut();
+  try {
+    // Seen by the watcher, locked by main and shown by the page, all inside the 2 seconds.
+    await expect(page.getByRole('heading', { name: 'Your smartcard was removed' })).toBeVisible({ timeout: 2000 });
+    await expect(row(page, 'letter.rtf').locator('.nhsuk-tag')).toHaveText('Ready to upload');
+    await expect(page.getByRole('button', { name: 'Upload 1 file' })).toBeDisabled();
+  } finally {
+    await card.putBack();
+  }
+
+  await signInWithCard();
+  await page.getByRole('button', { name: 'Upload 1 file' }).click();
+  await expect(row(page, 'letter.rtf').locator('.nhsuk-tag')).toHaveText('Uploaded', { timeout: 20_000 });
+});
