@@ -73,8 +73,8 @@ function SignIn({
       setToken('');
       return;
     }
-    const left = answer.attemptsLeft === null ? '' : ` You have ${answer.attemptsLeft} ${answer.attemptsLeft === 1 ? 'try' : 'tries'} left.`;
-    setFailure({ field, message: `${answer.message}${left}` });
+    // Main's message already says what the card reports about tries left.
+    setFailure({ field, message: answer.message });
   };
 
   const pinCheck = (value: string) =>

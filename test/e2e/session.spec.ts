@@ -43,7 +43,7 @@ test('a wrong PIN is explained inline with the tries left, and the PIN is cleare
   const pin = page.getByLabel('Smartcard PIN');
   await pin.fill('9999');
   await page.getByRole('button', { name: 'Sign in with smartcard' }).click();
-  await expect(page.locator('.ers-session .nhsuk-error-message')).toHaveText(/The PIN is wrong\. You have 2 tries left/);
+  await expect(page.locator('.ers-session .nhsuk-error-message')).toHaveText('Error: The PIN is wrong. You have 2 tries left before your smartcard locks.');
   await expect(pin).toHaveValue('');
   await expect(pin).toHaveAttribute('aria-describedby', /-error$/);
   // The card was not locked by one wrong try: the right PIN still works.
