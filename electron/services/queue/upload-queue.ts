@@ -365,6 +365,8 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         // not (a race with a new sign-in) a short pause keeps this from spinning.
         move(item, 'queued');
         if (gate.isOpen()) item.notBefore = clock.now() + 1000;
+        // No session when it came to sending: nothing went to e-RS, so it was no A020 attempt.
+        if (failure.status === null) item.attempts -= 1;
         return;
       case 'rejected':
         move(item, 'failed');

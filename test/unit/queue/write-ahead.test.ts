@@ -11,14 +11,18 @@ import { FakeClock, FakeGate, ManualUploader, MemoryFiles, ok, retryable, settle
 
 const id = (n: number) => `f_ahead${String(n).padStart(6, '0')}` as FileId;
 
-/** A store whose writes finish only when the test says so. */
+/** A store whose writes finish only when the test says so (or at once, when not holding). */
 class HeldStore implements QueueStore {
   readonly saves: { state: PersistedQueue; done: () => void }[] = [];
+  holding = true;
   async load() {
     return null;
   }
   save(state: PersistedQueue) {
-    return new Promise<void>((resolve) => this.saves.push({ state: structuredClone(state), done: resolve }));
+    return new Promise<void>((resolve) => {
+      this.saves.push({ state: structuredClone(state), done: resolve });
+      if (!this.holding) resolve();
+    });
   }
   async flush() {}
   /** Finish every write so far. */
@@ -65,46 +69,52 @@ describe('upload queue: write-ahead', () => {
 
   it('tells the uploader which item and attempt it is, with the checked hash and whether a copy may already be held', async () => {
     const { uploader, store, clock, queue, entries } = setup(1);
-    const release = setInterval(() => store.release(), 1);
-    try {
-      await queue.add(entries);
-      queue.upload({});
-      await uploader.waitForCalls(1);
-      const first = uploader.calls[0]!.request;
-      assert.deepEqual([first.itemId, first.attempt, first.sha256, first.possibleDuplicate], [id(1), 1, sha256(new TextEncoder().encode('content 1')), false]);
-      uploader.calls[0]!.answer(retryable(null, null, true));
-      await settle();
-      await clock.advance(10);
-      await uploader.waitForCalls(2);
-      const second = uploader.calls[1]!.request;
-      assert.deepEqual([second.attempt, second.possibleDuplicate], [2, true]);
-      uploader.calls[1]!.answer(ok('ers-9'));
-      await settle();
-      assert.equal(queue.view(id(1))!.status, 'uploaded');
-    } finally {
-      clearInterval(release);
-    }
+    store.holding = false;
+    await queue.add(entries);
+    queue.upload({});
+    await uploader.waitForCalls(1);
+    const first = uploader.calls[0]!.request;
+    assert.deepEqual([first.itemId, first.attempt, first.sha256, first.possibleDuplicate], [id(1), 1, sha256(new TextEncoder().encode('content 1')), false]);
+    uploader.calls[0]!.answer(retryable(null, null, true));
+    await settle();
+    await clock.advance(10);
+    await uploader.waitForCalls(2);
+    const second = uploader.calls[1]!.request;
+    assert.deepEqual([second.attempt, second.possibleDuplicate], [2, true]);
+    uploader.calls[1]!.answer(ok('ers-9'));
+    await settle();
+    assert.equal(queue.view(id(1))!.status, 'uploaded');
+  });
+
+  it('an attempt that found no session sent nothing: it is not counted, and the next one is attempt 1', async () => {
+    const { uploader, store, clock, queue, entries } = setup(1);
+    store.holding = false;
+    await queue.add(entries);
+    queue.upload({});
+    await uploader.waitForCalls(1);
+    uploader.calls[0]!.answer({ ok: false, failure: { kind: 'session', status: null } });
+    await settle();
+    assert.deepEqual([queue.view(id(1))!.status, queue.view(id(1))!.attempts], ['queued', 0]);
+    await clock.advance(1000);
+    await uploader.waitForCalls(2);
+    assert.equal(uploader.calls[1]!.request.attempt, 1);
   });
 
   it('a file given up on after an unanswered attempt says e-RS may hold an unattached copy', async () => {
     const { uploader, store, clock, queue, entries } = setup(1, 2);
-    const release = setInterval(() => store.release(), 1);
-    try {
-      await queue.add(entries);
-      queue.upload({});
-      await uploader.waitForCalls(1);
-      uploader.calls[0]!.answer(retryable(null, null, true));
-      await settle();
-      await clock.advance(10);
-      await uploader.waitForCalls(2);
-      uploader.calls[1]!.answer(retryable(503));
-      await settle();
-      const view = queue.view(id(1))!;
-      assert.equal(view.status, 'failed');
-      assert.equal(view.error!.message, 'e-RS did not confirm it received letter-1.pdf. Try again later. If e-RS kept a copy, it is not attached to any referral and e-RS deletes it.');
-      assert.equal(view.error!.retryable, true);
-    } finally {
-      clearInterval(release);
-    }
+    store.holding = false;
+    await queue.add(entries);
+    queue.upload({});
+    await uploader.waitForCalls(1);
+    uploader.calls[0]!.answer(retryable(null, null, true));
+    await settle();
+    await clock.advance(10);
+    await uploader.waitForCalls(2);
+    uploader.calls[1]!.answer(retryable(503));
+    await settle();
+    const view = queue.view(id(1))!;
+    assert.equal(view.status, 'failed');
+    assert.equal(view.error!.message, 'e-RS did not confirm it received letter-1.pdf. Try again later. If e-RS kept a copy, it is not attached to any referral and e-RS deletes it.');
+    assert.equal(view.error!.retryable, true);
   });
 });
