@@ -38,6 +38,7 @@ const PRODUCT = [
   'package.json',
   'dist/electron/main.js',
   'dist/electron/preload.cjs',
+  'dist/electron/card-watch-child.js',
   'dist/renderer/index.html',
   'dist/renderer/assets/index-Dk3s9a.js',
   'dist/renderer/assets/index-Bq81xz.css',
@@ -162,6 +163,10 @@ describe('what the files rules ship', () => {
     });
   }
 
+  it('the PKCS#11 addon is unpacked from the asar (native code cannot load from inside it)', () => {
+    assert.deepEqual(release.asarUnpack, ['node_modules/pkcs11js/build/Release/*.node']);
+  });
+
   it('the test build ships the same files', () => {
     const candidates = [...new Set([...repoFiles(), ...PRODUCT, ...NEVER])];
     assert.deepEqual(appFilesThatShip(ROOT, testBuild, candidates, 'linux'), appFilesThatShip(ROOT, release, candidates, 'linux'));
@@ -178,6 +183,8 @@ describe('what the files rules ship', () => {
       'node_modules/@peculiar/x509/build/x509.cjs.js',
       'node_modules/@peculiar/x509/build/x509.cjs.js.map',
       'node_modules/pkcs11js/build/Release/pkcs11.node',
+      'node_modules/pkcs11js/build/Release/obj.target/pkcs11/src/main.o',
+      'node_modules/pkcs11js/build/Makefile',
     ];
     assert.deepEqual(moduleFilesThatShip(ROOT, release, files, 'win'), [
       'node_modules/zod/index.js',
@@ -192,7 +199,8 @@ describe('what the files rules ship', () => {
   it('no build or test tool is a production dependency (they would ship in node_modules)', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; main?: string };
     const production = Object.keys(pkg.dependencies ?? {});
-    for (const tool of ['electron', 'electron-builder', 'esbuild', 'typescript', 'vite', '@playwright/test', 'playwright', 'ajv', 'node']) {
+    // react, react-dom and zustand are bundled into the renderer by Vite, so they are build inputs too.
+    for (const tool of ['electron', 'electron-builder', 'esbuild', 'typescript', 'vite', '@playwright/test', 'playwright', 'ajv', 'node', 'react', 'react-dom', 'zustand']) {
       assert.equal(production.includes(tool), false, `${tool} must be a devDependency`);
     }
     assert.equal(pkg.main, 'dist/electron/main.js', 'package.json "main" points at the bundled main process');
