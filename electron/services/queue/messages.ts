@@ -94,6 +94,15 @@ export function changedError(name: string): UploadError {
   };
 }
 
+export function notSavedError(name: string): UploadError {
+  return {
+    kind: 'internal',
+    message: `${name} was not sent because ers-attach could not save its list of uploads. Check there is free space on this computer, then try again.`,
+    code: null,
+    retryable: true,
+  };
+}
+
 export function cancelledError(name: string): UploadError {
   return { kind: 'cancelled', message: `You cancelled the upload of ${name}.`, code: null, retryable: true };
 }

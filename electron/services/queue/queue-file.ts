@@ -54,8 +54,11 @@ export type PersistedQueue = z.infer<typeof PersistedQueueSchema>;
 export interface QueueStore {
   /** The saved queue, or null when there is none. A file that cannot be read as a queue is set aside, not deleted. */
   load(): Promise<PersistedQueue | null>;
-  /** Ask for this state to be written; resolves once it (or a later state) is on disk. */
-  save(state: PersistedQueue): Promise<void>;
+  /**
+   * Ask for this state to be written; resolves once it (or a later state) is on disk: true,
+   * or false when that write failed (already logged). Never rejects.
+   */
+  save(state: PersistedQueue): Promise<boolean>;
   /** Resolves when every requested write is on disk. */
   flush(): Promise<void>;
 }
@@ -63,7 +66,7 @@ export interface QueueStore {
 export function createFileQueueStore(dir: string, log: (line: string) => void = () => {}): QueueStore {
   const file = join(dir, QUEUE_FILE_NAME);
   let pending: PersistedQueue | null = null;
-  let writing: Promise<void> | null = null;
+  let writing: Promise<boolean> | null = null;
   let counter = 0;
 
   async function writeAtomically(state: PersistedQueue): Promise<void> {
@@ -95,19 +98,24 @@ export function createFileQueueStore(dir: string, log: (line: string) => void = 
     }
   }
 
-  async function drain(): Promise<void> {
+  /** Writes until nothing is pending; says whether the last write (the newest state) made it. */
+  async function drain(): Promise<boolean> {
+    let saved = true;
     while (pending) {
       const state = pending;
       pending = null;
       try {
         await writeAtomically(state);
+        saved = true;
       } catch (error) {
+        saved = false;
         log(`queue: could not save the queue: ${(error as Error).message}`);
       }
     }
+    return saved;
   }
 
-  function kick(): Promise<void> {
+  function kick(): Promise<boolean> {
     if (!writing) {
       writing = drain().finally(() => {
         writing = null;

@@ -121,9 +121,9 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     return { ...kept, problems: item.problems.map((p) => ({ ...p })) };
   }
 
-  /** Asks for the current state to be saved; resolves once it (or a later one) is on disk. Never rejects. */
-  function persist(): Promise<void> {
-    if (!store) return Promise.resolve();
+  /** Asks for the current state to be saved; resolves once it (or a later one) is on disk (false: the write failed). Never rejects. */
+  function persist(): Promise<boolean> {
+    if (!store) return Promise.resolve(true);
     return store.save({
       version: QUEUE_FILE_VERSION,
       savedAt: new Date(clock.now()).toISOString(),
@@ -289,8 +289,15 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     // Write-ahead: the item is on disk as 'uploading' before the first byte goes out, so a crash
     // at any later moment restores it as "outcome unknown" (a resend is flagged), never as
     // merely queued (which would resend it unflagged while e-RS may already hold it).
-    await persist();
+    const saved = await persist();
     if (flight.reason) return settleAborted(item, flight);
+    if (!saved) {
+      // Sending now could leave, after a crash, a file e-RS holds and a queue that says "queued".
+      move(item, 'failed');
+      item.progress = null;
+      item.error = say.notSavedError(item.name);
+      return;
+    }
     const result: AttemptResult = await uploader({
       itemId: item.id,
       attempt: item.attempts,

@@ -1,11 +1,15 @@
 // The queue's crash-safety rules that need a store the test controls: an attempt
-// is on disk as 'uploading' before anything is sent, and what the uploader is
-// told about the attempt (for the audit trail) matches the item.
+// is on disk as 'uploading' before anything is sent (and nothing is sent when
+// that write fails), and what the uploader is told about the attempt (for the
+// audit trail) matches the item.
 
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { FileId } from '../../../shared/ipc/contract.ts';
-import type { PersistedQueue, QueueStore } from '../../../electron/services/queue/queue-file.ts';
+import { createFileQueueStore, QUEUE_FILE_VERSION, type PersistedQueue, type QueueStore } from '../../../electron/services/queue/queue-file.ts';
 import { createUploadQueue } from '../../../electron/services/queue/upload-queue.ts';
 import { FakeClock, FakeGate, ManualUploader, MemoryFiles, ok, retryable, settle, sha256 } from './doubles.ts';
 
@@ -13,21 +17,23 @@ const id = (n: number) => `f_ahead${String(n).padStart(6, '0')}` as FileId;
 
 /** A store whose writes finish only when the test says so (or at once, when not holding). */
 class HeldStore implements QueueStore {
-  readonly saves: { state: PersistedQueue; done: () => void }[] = [];
+  readonly saves: { state: PersistedQueue; done: (saved: boolean) => void }[] = [];
   holding = true;
+  /** What each write reports: false as if the disk were full. */
+  writes = true;
   async load() {
     return null;
   }
   save(state: PersistedQueue) {
-    return new Promise<void>((resolve) => {
+    return new Promise<boolean>((resolve) => {
       this.saves.push({ state: structuredClone(state), done: resolve });
-      if (!this.holding) resolve();
+      if (!this.holding) resolve(this.writes);
     });
   }
   async flush() {}
   /** Finish every write so far. */
   release() {
-    for (const s of this.saves) s.done();
+    for (const s of this.saves) s.done(this.writes);
   }
 }
 
@@ -65,6 +71,22 @@ describe('upload queue: write-ahead', () => {
     store.release();
     await settle();
     assert.equal(uploader.calls.length, 1);
+  });
+
+  it('sends nothing when the uploading state cannot be saved, and says so', async () => {
+    const { uploader, store, queue, entries } = setup(1);
+    store.holding = false;
+    await queue.add(entries);
+    store.writes = false;
+    queue.upload({});
+    await settle();
+    assert.equal(uploader.calls.length, 0);
+    const view = queue.view(id(1))!;
+    assert.equal(view.status, 'failed');
+    assert.equal(view.error!.message, 'letter-1.pdf was not sent because ers-attach could not save its list of uploads. Check there is free space on this computer, then try again.');
+    store.writes = true;
+    await queue.retry(id(1));
+    await uploader.waitForCalls(1);
   });
 
   it('tells the uploader which item and attempt it is, with the checked hash and whether a copy may already be held', async () => {
@@ -116,5 +138,19 @@ describe('upload queue: write-ahead', () => {
     assert.equal(view.status, 'failed');
     assert.equal(view.error!.message, 'e-RS did not confirm it received letter-1.pdf. Try again later. If e-RS kept a copy, it is not attached to any referral and e-RS deletes it.');
     assert.equal(view.error!.retryable, true);
+  });
+
+  it('the file store says when a write did not make it to disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ers-ahead-'));
+    try {
+      const state: PersistedQueue = { version: QUEUE_FILE_VERSION, savedAt: new Date().toISOString(), items: [] };
+      assert.equal(await createFileQueueStore(dir).save(state), true);
+      await writeFile(join(dir, 'not-a-folder'), '');
+      const lines: string[] = [];
+      assert.equal(await createFileQueueStore(join(dir, 'not-a-folder'), (l) => lines.push(l)).save(state), false);
+      assert.match(lines[0]!, /could not save the queue/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
