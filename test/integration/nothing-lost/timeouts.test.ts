@@ -41,6 +41,7 @@ describe('timeouts from the config file', () => {
     const ms = Date.now() - started;
     assert.ok('ok' in result && !result.ok, 'sign-in cannot succeed');
     assert.equal(result.message, 'e-RS could not be reached. Check your connection, then try again.');
-    assert.ok(ms >= 1000 && ms < 5000, `gave up after ${ms} ms, not after the configured 1000 ms`);
+    // The default connect timeout is 15 s; the margin is for a busy machine.
+    assert.ok(ms >= 1000 && ms < 10_000, `gave up after ${ms} ms, not after the configured 1000 ms`);
   });
 });
