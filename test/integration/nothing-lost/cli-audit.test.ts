@@ -1,5 +1,6 @@
 // `npm run upload` leaves the same audit trail as the app, in the app's user
-// data folder: an attempt and an outcome line per A020, with the e-RS id.
+// data folder: an attempt and an outcome line per A020, with the e-RS id; and
+// it keeps to e-RS's rate limit like the app.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -7,6 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { appAuditDir } from '../../../electron/services/audit/audit-files.ts';
+import { runUpload } from '../../../electron/cli/upload-run.ts';
+import { CONFIG_ENV_VAR, currentPlace } from '../../../electron/services/config/locate.ts';
+import { resolveEnvironment } from '../../../electron/services/config/environment.ts';
+import { FileRegistry } from '../../../electron/services/files/index.ts';
+import type { RateLimiter } from '../../../electron/services/queue/rate-limiter.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/server.ts';
 import { readAudit } from '../../unit/audit/helpers.ts';
 import { makeFiles, sandboxConfig, tempDir } from './support.ts';
@@ -58,5 +64,37 @@ describe('npm run upload: audit trail', () => {
       ['local-sandbox', '000049614844', file!.name, file!.sha256, sandbox.asid, sandbox.fqdn, 'R01', 'REFERRING_CLINICIAN'],
     );
     assert.equal(new Set(events.map((e) => e.itemId)).size, 1, 'both attempts are for one file');
+  });
+
+  it('every e-RS call it makes waits for a slot under the rate limit', async () => {
+    const home = await tempDir('ers-cli-limit-', cleanup);
+    const configPath = await sandboxConfig(sandbox, join(home, 'config'));
+    const files = await makeFiles(home, 2, 'limit');
+    const environment = await resolveEnvironment({ place: { ...currentPlace(), env: { [CONFIG_ENV_VAR]: configPath } } });
+    cleanup.push(() => environment.close());
+    const before = sandbox.requests.filter((r) => r.path.startsWith('/ers-api/')).length;
+    let slots = 0;
+    const limiter: RateLimiter = { acquire: async () => void slots++ };
+    const registry = new FileRegistry();
+    const code = await runUpload(
+      { files: files.map((f) => f.path), ubrn: null, verify: true, role: null, environment: null },
+      {
+        environment,
+        checkFile: async (path) => {
+          const r = await registry.registerPath(path);
+          if (!r.ok) throw new Error(r.message);
+          return { kind: 'checked', file: await registry.readAndCheck(r.file.id) };
+        },
+        ssoToken: undefined,
+        out: () => {},
+        note: () => {},
+        signal: new AbortController().signal,
+        rateLimiter: limiter,
+      },
+    );
+    assert.equal(code, 0);
+    const ersCalls = sandbox.requests.filter((r) => r.path.startsWith('/ers-api/')).length - before;
+    assert.equal(ersCalls, 7, 'A001, A002, two A020, two A006, A003');
+    assert.equal(slots, ersCalls);
   });
 });
