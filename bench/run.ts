@@ -2,8 +2,9 @@
 //
 // Measures ers-attach against a baseline measured on the same machine in the
 // same run, prints a table and writes the results as JSON (bench/results.json
-// for a full run; bench/out/results-quick.json for --quick, which CI runs to
-// prove the benchmark still works: fewer, smaller runs whose times mean little).
+// for a full run of every figure; bench/out/results-quick.json for --quick,
+// which CI runs to prove the benchmark still works: fewer, smaller runs whose
+// times mean little; bench/out/results-partial.json for --only).
 // --files N changes how many files each figure works on, to see how a cost scales.
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -55,7 +56,9 @@ const only = values.only === undefined ? ALL : values.only.split(',').map((s) =>
 for (const name of only) if (!isFigure(name)) fail(`no figure called "${name}" (there are: ${ALL.join(', ')})`);
 const figures = only as FigureId[];
 const benchDir = dirname(new URL(import.meta.url).pathname);
-const out = resolve(values.out ?? join(benchDir, quick ? 'out/results-quick.json' : 'results.json'));
+// bench/results.json holds full runs of every figure; a quick or partial run goes under bench/out/.
+const defaultOut = quick ? 'out/results-quick.json' : figures.length < ALL.length ? 'out/results-partial.json' : 'results.json';
+const out = resolve(values.out ?? join(benchDir, defaultOut));
 
 const log = (line: string): void => console.error(`bench: ${line}`);
 const startedAt = new Date();
