@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AUDIT_FIELDS, AuditEventSchema, type AuditEvent } from './audit-event.ts';
 import { monthFileName, monthOf } from './audit-files.ts';
+import { AuditFolderError, auditFolderProblem } from './audit-folders.ts';
 
 export type ExportFormat = 'jsonl' | 'csv';
 
@@ -70,9 +71,12 @@ async function readLines(path: string): Promise<string[] | null> {
   }
 }
 
+/** Throws AuditFolderError when `dir` is not a readable folder (a missing folder is not an empty trail). */
 export async function exportAudit(options: ExportOptions): Promise<ExportSummary> {
   const problem = rangeProblem(options.from, options.to);
   if (problem) throw new RangeError(problem);
+  const folderProblem = await auditFolderProblem(options.dir);
+  if (folderProblem !== null) throw new AuditFolderError(options.dir, folderProblem);
   const start = dayStart(options.from)!;
   const end = dayStart(options.to)! + DAY_MS; // exclusive
   const events: AuditEvent[] = [];

@@ -4,25 +4,12 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createAuditTrail } from '../../../electron/services/audit/audit-trail.ts';
-import { auditedUpload, sessionFacts } from '../../../electron/services/audit/audited-upload.ts';
 import { AUDIT_FIELDS } from '../../../electron/services/audit/audit-event.ts';
 import { exportAudit, rangeProblem } from '../../../electron/services/audit/export.ts';
-import { auditDir, fakeSession } from './helpers.ts';
+import { AuditFolderError } from '../../../electron/services/audit/audit-folders.ts';
+import { trailWith } from './helpers.ts';
 
 const CLI = fileURLToPath(new URL('../../../electron/cli/audit-export.ts', import.meta.url));
-
-/** One upload (attempt + outcome line) at each of these times, named by its time. */
-async function trailWith(times: number[], fileName = (at: number) => `${new Date(at).toISOString().slice(0, 10)}.pdf`): Promise<string> {
-  const dir = await auditDir();
-  const trail = createAuditTrail({ dir, now: () => Math.max(...times) });
-  for (const at of times) {
-    await auditedUpload(trail, sessionFacts(fakeSession(), 'dev3'), {
-      itemId: 'f_x', attempt: 1, fileName: fileName(at), attachmentType: 'application/pdf', size: 3, sha256: 'b'.repeat(64), ubrn: null, possibleDuplicate: false,
-    }, new AbortController().signal, async () => ({ fileId: `id-${at}`, transactionId: null, status: 201 }), () => at);
-  }
-  return dir;
-}
 
 async function collect(options: Omit<Parameters<typeof exportAudit>[0], 'write'>) {
   let out = '';
@@ -60,6 +47,15 @@ describe('audit export', () => {
     assert.equal(header, AUDIT_FIELDS.join(','));
     assert.ok(first!.includes(`"'=HYPERLINK(""http://x"",""letter, v2"").pdf"`), first);
     assert.ok(first!.includes(',POST,API Upload File (A020),Clinical Attachment,dev3,555254242106,,,sha256:'), first);
+  });
+
+  it('refuses a folder that does not exist instead of exporting nothing from it', async () => {
+    const missing = join(await trailWith([Date.UTC(2026, 10, 5)]), 'typo');
+    await assert.rejects(collect({ dir: missing, from: '2026-11-01', to: '2026-11-30', format: 'jsonl' }), (err) => {
+      assert.ok(err instanceof AuditFolderError);
+      assert.equal(err.message, `${missing} does not exist`);
+      return true;
+    });
   });
 
   it('says what is wrong with a range', () => {

@@ -9,6 +9,8 @@ import { Secret } from '../../../electron/services/ers/secret.ts';
 import type { ProfessionalSession } from '../../../electron/services/ers/session.ts';
 import type { Transport } from '../../../electron/services/ers/transport.ts';
 import { AuditEventSchema, type AuditEvent } from '../../../electron/services/audit/audit-event.ts';
+import { createAuditTrail } from '../../../electron/services/audit/audit-trail.ts';
+import { auditedUpload, sessionFacts } from '../../../electron/services/audit/audited-upload.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -51,4 +53,20 @@ export async function readAudit(dir: string): Promise<{ files: string[]; text: s
     .filter((l) => l !== '')
     .map((l) => AuditEventSchema.parse(JSON.parse(l)));
   return { files, text, events };
+}
+
+/** A new audit folder (or `dir`) with one upload (attempt + outcome line) at each of these times, named by its time. */
+export async function trailWith(
+  times: number[],
+  fileName = (at: number) => `${new Date(at).toISOString().slice(0, 10)}.pdf`,
+  dir?: string,
+): Promise<string> {
+  const folder = dir ?? (await auditDir());
+  const trail = createAuditTrail({ dir: folder, now: () => Math.max(...times) });
+  for (const at of times) {
+    await auditedUpload(trail, sessionFacts(fakeSession(), 'dev3'), {
+      itemId: 'f_x', attempt: 1, fileName: fileName(at), attachmentType: 'application/pdf', size: 3, sha256: 'b'.repeat(64), ubrn: null, possibleDuplicate: false,
+    }, new AbortController().signal, async () => ({ fileId: `id-${at}`, transactionId: null, status: 201 }), () => at);
+  }
+  return folder;
 }
