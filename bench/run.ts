@@ -11,24 +11,32 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchBundle } from './figures/bundle.ts';
-import { benchMemory } from './figures/memory.ts';
-import { benchRenderer } from './figures/renderer.ts';
-import { benchUpload } from './figures/upload.ts';
-import { benchValidation } from './figures/validation.ts';
-import type { BenchContext, FigureId, FigureResult } from './lib/figure.ts';
+import { FIGURE_IDS as ALL, isFigure } from './figures/index.ts';
+import type { FigureId, FigureResult } from './lib/figure.ts';
+import { FigureAnswer, type FigureJob } from './lib/figure-messages.ts';
 import { machineInfo } from './lib/machine.ts';
+import { forkNode } from './lib/proc.ts';
 import { formatTable } from './lib/table.ts';
 
-const FIGURES: Readonly<Record<FigureId, (ctx: BenchContext) => Promise<FigureResult>>> = {
-  upload: benchUpload,
-  validation: benchValidation,
-  renderer: benchRenderer,
-  memory: benchMemory,
-  bundle: benchBundle,
-};
-const ALL = Object.keys(FIGURES) as FigureId[];
-const isFigure = (name: string): name is FigureId => Object.hasOwn(FIGURES, name);
+const FIGURE_CHILD = new URL('./figure-child.ts', import.meta.url).pathname;
+/** The slowest figure (the renderer at 1,000 files on a busy machine) takes minutes per run. */
+const FIGURE_TIMEOUT_MS = 60 * 60_000;
+
+/** Run one figure in its own process, passing its log lines through. */
+async function measure(job: FigureJob, log: (line: string) => void): Promise<FigureResult> {
+  const child = forkNode(FIGURE_CHILD, FigureAnswer);
+  try {
+    child.send(job);
+    for (;;) {
+      const answer = await child.next(FIGURE_TIMEOUT_MS);
+      if (answer.type === 'log') log(answer.line);
+      else if (answer.type === 'error') throw new Error(answer.message);
+      else return answer.result;
+    }
+  } finally {
+    await child.stop();
+  }
+}
 
 function fail(message: string): never {
   console.error(`bench: ${message}`);
@@ -71,7 +79,7 @@ for (const id of figures) {
   const workDir = await mkdtemp(join(tmpdir(), `ers-bench-${id}-`));
   const began = performance.now();
   try {
-    results.push(await FIGURES[id]({ quick, runs, warmups: quick ? 0 : 1, files, workDir, log }));
+    results.push(await measure({ id, quick, runs, warmups: quick ? 0 : 1, files, workDir }, log));
     log(`${id}: done in ${((performance.now() - began) / 1000).toFixed(1)} s`);
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
