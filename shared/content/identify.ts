@@ -11,6 +11,7 @@ import { labelForFormat } from '../rules/attachment-types.ts';
 import type { ContentLook } from '../rules/types.ts';
 import { hasCfbSignature, readCfbDirectory, type CfbEntry } from './cfb.ts';
 import { decodeText, textFormat } from './text.ts';
+import { zipDecidingEntry } from './zip-deciding-entry.ts';
 
 export interface IdentifyOptions {
   /** True when bytes are the whole file; false for a prefix (the renderer's preview). */
@@ -110,7 +111,10 @@ export async function identifyContent(bytes: Uint8Array, opts: IdentifyOptions):
 
   let found: { ext: string } | undefined;
   try {
-    found = await fileTypeFromBuffer(bytes);
+    // A whole ZIP: let file-type judge the one entry that decides (see zip-deciding-entry.ts) before it walks them all.
+    const deciding = complete && bytes[0] === 0x50 && bytes[1] === 0x4b ? zipDecidingEntry(bytes) : null;
+    const quick = deciding === null ? undefined : await fileTypeFromBuffer(deciding).catch(() => undefined);
+    found = quick !== undefined && quick.ext !== 'zip' ? quick : await fileTypeFromBuffer(bytes);
   } catch {
     found = undefined; // a parser error on hostile input means "not recognised", never a crash
   }
