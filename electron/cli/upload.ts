@@ -10,7 +10,7 @@ import { reasonText } from './upload-format.ts';
 import { ConfigError } from '../services/config/load.ts';
 import { resolveEnvironment, type ResolvedEnvironment } from '../services/config/environment.ts';
 import { FileAccessError, FileRegistry } from '../services/files/index.ts';
-import { appAuditDir } from '../services/audit/audit-files.ts';
+import { appUserDataDir, auditTrailLocation } from '../services/audit/audit-files.ts';
 import { createAuditTrail } from '../services/audit/audit-trail.ts';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -72,8 +72,8 @@ async function main(): Promise<number> {
       out,
       note,
       signal: controller.signal,
-      // The same trail as the app's, in its user data folder.
-      audit: createAuditTrail({ dir: appAuditDir(), log: note }),
+      // The same trail as the app's for this environment, in its user data folder.
+      audit: createAuditTrail({ ...auditTrailLocation(appUserDataDir(), environment.name), log: note }),
     });
   } finally {
     await environment.close();

@@ -37,7 +37,7 @@ import { createFileQueueStore } from './queue/queue-file.ts';
 import { createRateLimiter, ERS_RATE_LIMIT, type RateLimiter } from './queue/rate-limiter.ts';
 import type { RetryPolicy } from './queue/retry-policy.ts';
 import { createUploadQueue, UnknownItemError, type QueueEntry, type UploadQueue } from './queue/upload-queue.ts';
-import { auditDirIn } from './audit/audit-files.ts';
+import { auditTrailLocation } from './audit/audit-files.ts';
 import { auditSendFile } from './audit/audited-upload.ts';
 import { createAuditTrail } from './audit/audit-trail.ts';
 
@@ -204,8 +204,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         selectRole: (session, role, signal) => selectRole(session, role, { signal }),
         remove: (session) => deleteProfessionalSession(session),
       },
-      // Every A020 attempt and its outcome go on the audit trail (<userDataDir>/audit).
-      sendFile: auditSendFile(createAuditTrail({ dir: auditDirIn(options.userDataDir), log }), env.name, (session, request) =>
+      // Every A020 attempt and its outcome go on the audit trail (<userDataDir>/audit/<environment>).
+      sendFile: auditSendFile(createAuditTrail({ ...auditTrailLocation(options.userDataDir, env.name), log }), env.name, (session, request) =>
         uploadBinary({
           session,
           bytes: request.bytes,

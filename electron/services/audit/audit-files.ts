@@ -1,13 +1,21 @@
 // Where the audit trail lives and which of its monthly files may go.
 //
+// Each environment has a trail of its own, <user data>/audit/<environment>/,
+// so the built-in sandbox's uploads (<user data>/audit/sandbox) never mix with
+// a real e-RS environment's in an export. Environment names are letters,
+// digits, - and _ (the configuration's own rule), so a name is a safe folder
+// name on every OS.
+//
 // One file per calendar month (UTC, as e-RS wants audit times), named
-// audit-YYYY-MM.jsonl, under <user data>/audit. A month's file is deleted only
-// once that month ended at least `keepMonths` full months ago: with the default
-// of 3, January's file goes on 1 May, so its last line (31 January) has been
-// kept three months.
+// audit-YYYY-MM.jsonl. A month's file is deleted only once that month ended at
+// least `keepMonths` full months ago: with the default of 3, January's file
+// goes on 1 May, so its last line (31 January) has been kept three months.
+// Monthly files left directly in <user data>/audit by earlier versions (all
+// environments together) are never written to again, only pruned by the same rule.
 
 import { join } from 'node:path';
 import { appConfigDir, currentPlace, type PlaceFacts } from '../config/locate.ts';
+import { ENVIRONMENT_NAME } from '../config/schema.ts';
 
 export const AUDIT_DIR_NAME = 'audit';
 /** e-RS recommends keeping audit logs at least three months; less is refused. */
@@ -15,16 +23,36 @@ export const MIN_KEEP_MONTHS = 3;
 
 const FILE = /^audit-(\d{4})-(0[1-9]|1[0-2])\.jsonl$/;
 
-export function auditDirIn(userDataDir: string): string {
+/** <user data>/audit: one folder per environment inside. */
+export function auditRootIn(userDataDir: string): string {
   return join(userDataDir, AUDIT_DIR_NAME);
 }
 
+/** <user data>/audit/<environment>: that environment's monthly files. */
+export function auditDirIn(userDataDir: string, environment: string): string {
+  if (!ENVIRONMENT_NAME.test(environment)) throw new RangeError(`not an environment name: ${JSON.stringify(environment)}`);
+  return join(auditRootIn(userDataDir), environment);
+}
+
+/** Where an environment's trail writes, and the earlier shared folder it also prunes (for createAuditTrail). */
+export function auditTrailLocation(userDataDir: string, environment: string): { readonly dir: string; readonly pruneAlso: readonly string[] } {
+  return { dir: auditDirIn(userDataDir, environment), pruneAlso: [auditRootIn(userDataDir)] };
+}
+
 /**
- * The app's audit folder for commands run outside Electron: Electron's userData is
- * <appData>/ers-attach, the same per-user folder the config file lives in.
+ * The app's user data folder for commands run outside Electron: Electron's
+ * userData is <appData>/ers-attach, the same per-user folder the config file lives in.
  */
-export function appAuditDir(place: PlaceFacts = currentPlace()): string {
-  return auditDirIn(appConfigDir(place));
+export function appUserDataDir(place: PlaceFacts = currentPlace()): string {
+  return appConfigDir(place);
+}
+
+export function appAuditRoot(place: PlaceFacts = currentPlace()): string {
+  return auditRootIn(appUserDataDir(place));
+}
+
+export function appAuditDir(environment: string, place: PlaceFacts = currentPlace()): string {
+  return auditDirIn(appUserDataDir(place), environment);
 }
 
 /** Months since year 0, so months compare and subtract as integers. */

@@ -26,8 +26,10 @@ export interface AuditTrail {
 }
 
 export interface AuditTrailOptions {
-  /** The audit folder (auditDirIn(userDataDir)). */
+  /** The audit folder (auditDirIn(userDataDir, environment)). */
   readonly dir: string;
+  /** Folders of monthly files this trail no longer writes to (an earlier layout): pruned by the same rule. */
+  readonly pruneAlso?: readonly string[];
   readonly log?: (line: string) => void;
   /** Months a finished month's file is kept (default and minimum 3). */
   readonly keepMonths?: number;
@@ -66,11 +68,23 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   let month: MonthIndex | null = null;
   let chain: Promise<void> = Promise.resolve();
 
-  async function prune(): Promise<void> {
-    const names = await readdir(dir);
+  async function prune(folder: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
     for (const name of filesToPrune(names, now(), keepMonths)) {
-      await unlink(join(dir, name));
-      log(`audit: removed ${name} (older than ${keepMonths} full months)`);
+      try {
+        await unlink(join(folder, name));
+      } catch (error) {
+        // The app and the upload command may both prune a folder: gone is gone.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      log(`audit: removed ${join(folder, name)} (older than ${keepMonths} full months)`);
     }
   }
 
@@ -79,10 +93,12 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     let text = line;
     if (month !== lineMonth) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      try {
-        await prune();
-      } catch (error) {
-        log(`audit: could not prune old audit files: ${(error as Error).message}`);
+      for (const folder of [dir, ...(options.pruneAlso ?? [])]) {
+        try {
+          await prune(folder);
+        } catch (error) {
+          log(`audit: could not prune old audit files in ${folder}: ${(error as Error).message}`);
+        }
       }
       if (!(await endsWithNewline(path))) text = `\n${line}`;
     }

@@ -5,7 +5,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { checkConfigShape, SANDBOX_ENVIRONMENT, type EnvironmentEntry } from './schema.ts';
+import { checkConfigShape, describeFound, ENVIRONMENT_NAME, SANDBOX_ENVIRONMENT, type EnvironmentEntry } from './schema.ts';
 import { locateConfigFile, type PlaceFacts, currentPlace, CONFIG_ENV_VAR } from './locate.ts';
 import type { TlsMaterial } from '../ers/transport.ts';
 
@@ -182,34 +182,40 @@ export interface ChooseOptions {
   readonly now?: number;
 }
 
-/**
- * Decide the environment: no config file means the built-in sandbox. Throws
- * ConfigError listing every problem found.
- */
-export async function chooseEnvironment(options: ChooseOptions = {}): Promise<ChosenEnvironment> {
-  const location = locateConfigFile(options.place ?? currentPlace());
+/** The configuration file's JSON, or null when there is none at the default location (then: the built-in sandbox). */
+async function readConfigJson(place: PlaceFacts): Promise<{ readonly path: string; readonly json: unknown } | { readonly path: null }> {
+  const location = locateConfigFile(place);
   const path = resolve(location.path);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !location.explicit) {
-      if (options.environment !== undefined && options.environment !== SANDBOX_ENVIRONMENT) {
-        throw new ConfigError(null, [`environment: ${JSON.stringify(options.environment)} is not configured: there is no configuration file at ${path}`]);
-      }
-      return { kind: 'sandbox', configPath: null };
-    }
+    if (code === 'ENOENT' && !location.explicit) return { path: null };
     const why = code === 'ENOENT' ? `${CONFIG_ENV_VAR} names ${path}, which does not exist` : `cannot read ${path} (${code ?? 'error'})`;
     throw new ConfigError(path, [why]);
   }
-
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return { path, json: JSON.parse(text) };
   } catch (err) {
     throw new ConfigError(path, [`not valid JSON: ${(err as Error).message}`]);
   }
+}
+
+/**
+ * Decide the environment: no config file means the built-in sandbox. Throws
+ * ConfigError listing every problem found.
+ */
+export async function chooseEnvironment(options: ChooseOptions = {}): Promise<ChosenEnvironment> {
+  const file = await readConfigJson(options.place ?? currentPlace());
+  if (file.path === null) {
+    if (options.environment !== undefined && options.environment !== SANDBOX_ENVIRONMENT) {
+      const expected = resolve(locateConfigFile(options.place ?? currentPlace()).path);
+      throw new ConfigError(null, [`environment: ${JSON.stringify(options.environment)} is not configured: there is no configuration file at ${expected}`]);
+    }
+    return { kind: 'sandbox', configPath: null };
+  }
+  const { path, json } = file;
   const shape = checkConfigShape(options.environment === undefined ? json : withEnvironment(json, options.environment));
   if (!shape.ok) throw new ConfigError(path, shape.problems);
 
@@ -220,6 +226,22 @@ export async function chooseEnvironment(options: ChooseOptions = {}): Promise<Ch
   const spec = await loadEnvironment(name, entry, dirname(path), options.now ?? Date.now());
   if (Array.isArray(spec)) throw new ConfigError(path, spec);
   return { kind: 'configured', configPath: path, spec };
+}
+
+/**
+ * The name of the environment the configuration file chooses, read without
+ * checking the rest of the file (an audit export must not depend on, say, a
+ * certificate still being valid): SANDBOX_ENVIRONMENT when there is no file.
+ * Throws ConfigError when the file cannot be read or names no environment.
+ */
+export async function configuredEnvironmentName(place: PlaceFacts = currentPlace()): Promise<{ readonly name: string; readonly configPath: string | null }> {
+  const file = await readConfigJson(place);
+  if (file.path === null) return { name: SANDBOX_ENVIRONMENT, configPath: null };
+  const chosen = typeof file.json === 'object' && file.json !== null ? (file.json as Record<string, unknown>)['environment'] : undefined;
+  if (typeof chosen !== 'string' || !ENVIRONMENT_NAME.test(chosen)) {
+    throw new ConfigError(file.path, [`environment: expected the name of the environment to use, found ${describeFound(chosen)}`]);
+  }
+  return { name: chosen, configPath: file.path };
 }
 
 function withEnvironment(json: unknown, environment: string): unknown {

@@ -10,6 +10,9 @@ import * as z from 'zod';
 /** The built-in environment: an e-RS sandbox started in-process. */
 export const SANDBOX_ENVIRONMENT = 'sandbox';
 
+/** What an environment may be called: also its audit folder's name, so nothing a file system could misread. */
+export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
 const httpsUrl = (what: string) =>
   z
     .string({ error: `expected ${what}` })
@@ -138,7 +141,7 @@ export function checkConfigShape(json: unknown): { ok: true; config: ConfigFile 
   for (const name of names) {
     if (name === SANDBOX_ENVIRONMENT) {
       problems.push(`environments.${name}: "sandbox" is the built-in sandbox and cannot be redefined: choose another name`);
-    } else if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(name)) {
+    } else if (!ENVIRONMENT_NAME.test(name)) {
       problems.push(`environments: expected names of letters, digits, - and _ (up to 32), found ${describeFound(name)}`);
     }
   }

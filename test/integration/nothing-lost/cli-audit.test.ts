@@ -11,6 +11,7 @@ import { appAuditDir } from '../../../electron/services/audit/audit-files.ts';
 import { runUpload } from '../../../electron/cli/upload-run.ts';
 import { CONFIG_ENV_VAR, currentPlace } from '../../../electron/services/config/locate.ts';
 import { resolveEnvironment } from '../../../electron/services/config/environment.ts';
+import { RUNNING_SANDBOX_ENVIRONMENT } from '../../../electron/services/config/sandbox-config.ts';
 import { FileRegistry } from '../../../electron/services/files/index.ts';
 import type { RateLimiter } from '../../../electron/services/queue/rate-limiter.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/server.ts';
@@ -29,7 +30,7 @@ after(async () => {
 });
 
 describe('npm run upload: audit trail', () => {
-  it('records each attempt and its outcome under the user data folder, with the id it printed', async () => {
+  it('records each attempt and its outcome in its environment\'s folder under the user data folder, with the id it printed', async () => {
     const home = await tempDir('ers-cli-audit-home-', cleanup);
     const configPath = await sandboxConfig(sandbox, join(home, 'config'));
     const [file] = await makeFiles(await tempDir('ers-cli-audit-files-', cleanup), 1, 'cli');
@@ -46,8 +47,8 @@ describe('npm run upload: audit trail', () => {
     assert.equal(run.code, 0, run.stderr);
     const fileId = /uploaded (\S+)/.exec(run.stdout)?.[1];
     assert.ok(fileId, run.stdout);
-    const dir = appAuditDir({ env, platform: process.platform, home });
-    if (process.platform === 'linux') assert.equal(dir, join(home, 'xdg', 'ers-attach', 'audit'));
+    const dir = appAuditDir(RUNNING_SANDBOX_ENVIRONMENT, { env, platform: process.platform, home });
+    if (process.platform === 'linux') assert.equal(dir, join(home, 'xdg', 'ers-attach', 'audit', 'local-sandbox'));
     const { events } = await readAudit(dir);
     assert.deepEqual(
       events.map((e) => [e.event, e.attempt, e.outcome, e.httpStatus, e.attachmentId]),

@@ -24,6 +24,7 @@ import type { FileId, QueueItemView, SessionView, SignInFailure } from '../../..
 import { SANDBOX_TEST_PIN } from '../../../electron/services/backend.ts';
 import { startBackendHost, type BackendHost } from '../../../electron/services/host/host-client.ts';
 import { auditDirIn } from '../../../electron/services/audit/audit-files.ts';
+import { RUNNING_SANDBOX_ENVIRONMENT } from '../../../electron/services/config/sandbox-config.ts';
 import { startSandbox, type Sandbox, type StoredFile } from '../../../sandbox/server.ts';
 import { readAudit } from '../../unit/audit/helpers.ts';
 import { isUpload, makeFiles, queueOnDisk, reconcile, sandboxConfig, SETTLED, tempDir, until, type MadeFile } from './support.ts';
@@ -167,7 +168,7 @@ describe('nothing lost when the services are killed mid-upload', () => {
 
     // The audit trail has an attempt line for every upload e-RS received (written before
     // sending, so the killed attempts are on record too) and an outcome for every success.
-    const { events } = await readAudit(auditDirIn(dataDir));
+    const { events } = await readAudit(auditDirIn(dataDir, RUNNING_SANDBOX_ENVIRONMENT));
     const received = sandbox.requests.filter(isUpload);
     for (const f of files) {
       const attempts = events.filter((e) => e.event === 'upload-attempt' && e.sha256 === f.sha256).length;

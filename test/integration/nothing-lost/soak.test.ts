@@ -22,6 +22,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FileId, ItemStatus, QueueItemView, SessionView } from '../../../shared/ipc/contract.ts';
 import { createBackend, SANDBOX_TEST_PIN, type Backend } from '../../../electron/services/backend.ts';
 import { auditDirIn } from '../../../electron/services/audit/audit-files.ts';
+import { RUNNING_SANDBOX_ENVIRONMENT } from '../../../electron/services/config/sandbox-config.ts';
 import { startSandbox, type FaultKind, type Sandbox } from '../../../sandbox/server.ts';
 import { readAudit } from '../../unit/audit/helpers.ts';
 import { isUpload, makeFiles, reconcile, sandboxConfig, SETTLED, tempDir, until, type MadeFile } from './support.ts';
@@ -143,7 +144,7 @@ describe('soak: 200 files, faults of every kind in 10% of uploads', () => {
     assert.ok(mostInFlight <= 2 && mostInFlight > 0, `${mostInFlight} uploads were in flight at once`);
 
     // ---- the audit trail: an attempt and an outcome line for every attempt, the ids, no secrets
-    const { text, events } = await readAudit(auditDirIn(dataDir));
+    const { text, events } = await readAudit(auditDirIn(dataDir, RUNNING_SANDBOX_ENVIRONMENT));
     const attempts = events.filter((e) => e.event === 'upload-attempt');
     // An attempt line is timed the moment its upload got a slot from the rate limiter (the
     // same microtask chain, no I/O between), so its times are the limiter's own: no window of

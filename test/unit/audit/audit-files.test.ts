@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filesToPrune, monthFileName, monthOf, monthOfFileName } from '../../../electron/services/audit/audit-files.ts';
+import { join } from 'node:path';
+import { appAuditDir, appAuditRoot, auditDirIn, filesToPrune, monthFileName, monthOf, monthOfFileName } from '../../../electron/services/audit/audit-files.ts';
 
 describe('audit files: names and retention', () => {
+  it('keeps each environment in a folder of its own, the built-in sandbox apart from real ones', () => {
+    assert.equal(auditDirIn('/data', 'sandbox'), join('/data', 'audit', 'sandbox'));
+    assert.equal(auditDirIn('/data', 'dev3'), join('/data', 'audit', 'dev3'));
+    const place = { env: { XDG_CONFIG_HOME: '/home/a/cfg' }, platform: 'linux' as const, home: '/home/a' };
+    assert.equal(appAuditRoot(place), '/home/a/cfg/ers-attach/audit');
+    assert.equal(appAuditDir('sandbox', place), '/home/a/cfg/ers-attach/audit/sandbox');
+    for (const bad of ['', '..', '../dev3', 'a/b', 'a\\b', '.hidden', 'x'.repeat(33)]) {
+      assert.throws(() => auditDirIn('/data', bad), /not an environment name/, JSON.stringify(bad));
+    }
+  });
+
   it('names a month by its UTC calendar month', () => {
     assert.equal(monthFileName(monthOf(Date.UTC(2026, 10, 30, 23, 59, 59, 999))), 'audit-2026-11.jsonl');
     assert.equal(monthFileName(monthOf(Date.UTC(2026, 11, 1))), 'audit-2026-12.jsonl');

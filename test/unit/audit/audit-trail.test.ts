@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createAuditTrail } from '../../../electron/services/audit/audit-trail.ts';
+import { auditTrailLocation } from '../../../electron/services/audit/audit-files.ts';
 import { auditedUpload, sessionFacts } from '../../../electron/services/audit/audited-upload.ts';
 import type { AuditEvent } from '../../../electron/services/audit/audit-event.ts';
 import { auditDir, fakeSession } from './helpers.ts';
@@ -50,6 +51,20 @@ describe('audit trail: writing', () => {
     const trail = createAuditTrail({ dir, now: () => Date.UTC(2026, 4, 1) });
     await trail.record(await attemptLineAt(Date.UTC(2026, 4, 1)));
     assert.deepEqual((await readdir(dir)).sort(), ['audit-2026-02.jsonl', 'audit-2026-05.jsonl', 'upload-queue.json']);
+  });
+
+  it('writes into its environment\'s folder, and prunes the earlier shared folder by the same rule without writing there', async () => {
+    const userData = await auditDir();
+    const root = join(userData, 'audit');
+    await mkdir(join(root, 'dev3'), { recursive: true });
+    for (const name of ['audit-2026-01.jsonl', 'audit-2026-02.jsonl', 'dev3/audit-2026-01.jsonl']) await writeFile(join(root, name), 'x\n');
+    const location = auditTrailLocation(userData, 'sandbox');
+    assert.deepEqual(location, { dir: join(root, 'sandbox'), pruneAlso: [root] });
+    const trail = createAuditTrail({ ...location, now: () => Date.UTC(2026, 4, 1) });
+    await trail.record(await attemptLineAt(Date.UTC(2026, 4, 1)));
+    assert.deepEqual((await readdir(root)).sort(), ['audit-2026-02.jsonl', 'dev3', 'sandbox'], 'January went; February is kept until 1 June');
+    assert.deepEqual(await readdir(join(root, 'sandbox')), ['audit-2026-05.jsonl']);
+    assert.deepEqual(await readdir(join(root, 'dev3')), ['audit-2026-01.jsonl'], "another environment's folder is its own trail's to prune");
   });
 
   it('refuses a line with a field it does not know (so nothing else can get in) and says which', async () => {

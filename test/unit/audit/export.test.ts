@@ -41,7 +41,7 @@ describe('audit export', () => {
   });
 
   it('writes CSV a spreadsheet cannot run: quoted cells, formulas defused', async () => {
-    const dir = await trailWith([Date.UTC(2026, 10, 5)], () => '=HYPERLINK("http://x","letter, v2").pdf');
+    const dir = await trailWith([Date.UTC(2026, 10, 5)], { fileName: () => '=HYPERLINK("http://x","letter, v2").pdf' });
     const { out } = await collect({ dir, from: '2026-11-05', to: '2026-11-05', format: 'csv' });
     const [header, first] = out.split('\r\n');
     assert.equal(header, AUDIT_FIELDS.join(','));

@@ -55,16 +55,16 @@ export async function readAudit(dir: string): Promise<{ files: string[]; text: s
   return { files, text, events };
 }
 
-/** A new audit folder (or `dir`) with one upload (attempt + outcome line) at each of these times, named by its time. */
+/** A new audit folder (or `dir`) with one upload (attempt + outcome line) at each of these times, for `environment` (dev3), named by its time. */
 export async function trailWith(
   times: number[],
-  fileName = (at: number) => `${new Date(at).toISOString().slice(0, 10)}.pdf`,
-  dir?: string,
+  options: { readonly fileName?: (at: number) => string; readonly dir?: string; readonly environment?: string } = {},
 ): Promise<string> {
-  const folder = dir ?? (await auditDir());
+  const fileName = options.fileName ?? ((at: number) => `${new Date(at).toISOString().slice(0, 10)}.pdf`);
+  const folder = options.dir ?? (await auditDir());
   const trail = createAuditTrail({ dir: folder, now: () => Math.max(...times) });
   for (const at of times) {
-    await auditedUpload(trail, sessionFacts(fakeSession(), 'dev3'), {
+    await auditedUpload(trail, sessionFacts(fakeSession(), options.environment ?? 'dev3'), {
       itemId: 'f_x', attempt: 1, fileName: fileName(at), attachmentType: 'application/pdf', size: 3, sha256: 'b'.repeat(64), ubrn: null, possibleDuplicate: false,
     }, new AbortController().signal, async () => ({ fileId: `id-${at}`, transactionId: null, status: 201 }), () => at);
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRsaCard, makeTestPki, type KeyPair, type TestPki } from '../ers/helpers/test-pki.ts';
 import { appConfigDir, locateConfigFile, type PlaceFacts } from '../../../electron/services/config/locate.ts';
-import { chooseEnvironment, ConfigError } from '../../../electron/services/config/load.ts';
+import { chooseEnvironment, ConfigError, configuredEnvironmentName } from '../../../electron/services/config/load.ts';
 import { resolveEnvironment } from '../../../electron/services/config/environment.ts';
 import { startTlsServer } from '../ers/helpers/tls-server.ts';
 
@@ -96,6 +96,26 @@ describe('where the config file is', () => {
     await assert.rejects(chooseEnvironment({ place: place(missing) }), (err) => {
       assert.ok(err instanceof ConfigError);
       assert.deepEqual(err.problems, [`ERS_ATTACH_CONFIG names ${missing}, which does not exist`]);
+      return true;
+    });
+  });
+});
+
+describe('the name of the environment the file chooses', () => {
+  it('is read without loading the environment (for the audit export), and is the sandbox with no file', async () => {
+    const path = configFile({ environment: 'dev3', environments: { dev3: dev3({ clientKey: 'certs/none.key' }) } });
+    assert.deepEqual(await configuredEnvironmentName(place(path)), { name: 'dev3', configPath: path });
+    assert.deepEqual(await configuredEnvironmentName({ env: { XDG_CONFIG_HOME: join(dir, 'empty') }, platform: 'linux', home: dir }), {
+      name: 'sandbox',
+      configPath: null,
+    });
+  });
+
+  it('must be a name that can be an audit folder', async () => {
+    const path = configFile({ environment: '../dev3' });
+    await assert.rejects(configuredEnvironmentName(place(path)), (err) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.problems, ['environment: expected the name of the environment to use, found "../dev3"']);
       return true;
     });
   });
