@@ -85,6 +85,8 @@ export function hintsForName(name: string): ValidationHints {
 
 export class FileRegistry {
   readonly #files = new Map<FileId, RegisteredFile>();
+  /** The size registration saw, so the read that follows need not ask again. */
+  readonly #sizeSeen = new Map<FileId, number>();
   readonly #fs: FsPort;
   readonly #maxBytes: number;
 
@@ -102,18 +104,22 @@ export class FileRegistry {
     const name = displayName !== undefined && displayName.trim() !== '' ? displayName : path === '' ? '' : basename(path);
     const refuse = (r: { reason: FileRefusalReason; message: string; retryable: boolean }): Registration => ({ ok: false, name, ...r });
     if (path === '') return refuse(noFileOnDisk(name));
+    let size: number;
     try {
       // Decide by what the path is, never by its name: a folder called Referrals.pdf is a folder.
       const stats = await this.#fs.stat(path);
       if (stats.isDirectory()) return refuse(isFolder(name));
       if (!stats.isFile()) return refuse(notAFile(name));
+      size = stats.size;
       // Opening is what fails for a locked (EBUSY/EPERM) or forbidden (EACCES) file; find out now, not at upload.
       const handle = await this.#fs.open(path, 'r');
       await handle.close();
     } catch (error) {
       return refuse(describeAccessError(error, name));
     }
-    return { ok: true, file: this.#add(name, { kind: 'path', path }) };
+    const file = this.#add(name, { kind: 'path', path });
+    this.#sizeSeen.set(file.id, size);
+    return { ok: true, file };
   }
 
   /** Register bytes that never were a file on disk (the browser preview). The bytes are copied. */
@@ -126,6 +132,7 @@ export class FileRegistry {
   }
 
   remove(id: string): boolean {
+    this.#sizeSeen.delete(id as FileId);
     return this.#files.delete(id as FileId);
   }
 
@@ -135,7 +142,7 @@ export class FileRegistry {
     if (file === undefined) throw new FileAccessError(unknownId());
     const read =
       file.source.kind === 'path'
-        ? await readOnce(this.#fs, file.source.path, file.name, this.#maxBytes)
+        ? await readOnce(this.#fs, file.source.path, file.name, this.#maxBytes, this.#sizeSeen.get(file.id))
         : this.#fromMemory(file.source.bytes);
     const look = await identifyContent(read.bytes, { complete: read.complete });
     const verdict = validateAttachment({ name: file.name, size: read.size, look }, hintsForName(file.name));

@@ -252,10 +252,13 @@ function growingFs(statSize: number, content: Uint8Array): FsPort {
   return {
     stat: async () => stats(statSize),
     open: async () => {
-      let stats_calls = 0;
+      // Its size when looked at until reading starts, its grown size from then on (not by call
+      // count: the read may not stat before reading when registration already did).
+      let reading = false;
       return {
-        stat: async () => stats(stats_calls++ === 0 ? statSize : content.length),
+        stat: async () => stats(reading ? content.length : statSize),
         read: async (buffer, offset, length, position) => {
+          reading = true;
           const chunk = content.subarray(position, position + Math.min(length, 1_000_000));
           buffer.set(chunk, offset);
           return { bytesRead: chunk.length };
