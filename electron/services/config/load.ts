@@ -3,9 +3,18 @@
 // anything connects. Relative paths are relative to the config file's folder.
 
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { checkConfigShape, describeFound, ENVIRONMENT_NAME, SANDBOX_ENVIRONMENT, type EnvironmentEntry } from './schema.ts';
+import {
+  checkConfigShape,
+  describeFound,
+  ENVIRONMENT_NAME,
+  SANDBOX_ENVIRONMENT,
+  wellFormedPaths,
+  type EnvironmentEntry,
+  type EnvironmentPaths,
+} from './schema.ts';
 import { locateConfigFile, type PlaceFacts, currentPlace, CONFIG_ENV_VAR } from './locate.ts';
 import type { TlsMaterial } from '../ers/transport.ts';
 
@@ -93,78 +102,130 @@ function commonName(cert: X509Certificate): string | null {
   return line === undefined ? null : line.slice(3);
 }
 
+/** A certificate file and its key file; a file is null when its path is not well-formed (the schema reports that). */
 interface PairFiles {
   readonly certKey: string;
-  readonly certFile: string;
+  readonly certFile: string | null;
   readonly keyKey: string;
-  readonly keyFile: string;
+  readonly keyFile: string | null;
 }
 
-async function loadPair(files: PairFiles, problems: string[], now: number) {
-  const [certText, keyText] = await Promise.all([readText(files.certKey, files.certFile), readText(files.keyKey, files.keyFile)]);
-  const certs = certText.ok ? certificates(files.certKey, files.certFile, certText.value, now) : certText;
-  const key = keyText.ok ? privateKey(files.keyKey, files.keyFile, keyText.value) : keyText;
-  if (!certs.ok) problems.push(certs.problem);
-  if (!key.ok) problems.push(key.problem);
-  if (!certs.ok || !key.ok || !certText.ok || !keyText.ok) return null;
+interface LoadedPair {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
+/** Checks each file that is named; the pair only when both load. `leaf` is the certificate's, whenever it loaded. */
+async function loadPair(files: PairFiles, problems: string[], now: number): Promise<{ pair: LoadedPair | null; leaf: X509Certificate | null }> {
+  const [certText, keyText] = await Promise.all([
+    files.certFile === null ? null : readText(files.certKey, files.certFile),
+    files.keyFile === null ? null : readText(files.keyKey, files.keyFile),
+  ]);
+  const certs = certText?.ok ? certificates(files.certKey, files.certFile!, certText.value, now) : certText;
+  const key = keyText?.ok ? privateKey(files.keyKey, files.keyFile!, keyText.value) : keyText;
+  if (certs?.ok === false) problems.push(certs.problem);
+  if (key?.ok === false) problems.push(key.problem);
+  const leaf = certs?.ok ? certs.value[0]! : null;
+  if (!certs?.ok || !key?.ok || !certText?.ok || !keyText?.ok) return { pair: null, leaf };
   if (!certs.value[0]!.checkPrivateKey(key.value)) {
     problems.push(`${files.keyKey}: the key in ${files.keyFile} does not belong to the certificate in ${files.certFile}`);
-    return null;
+    return { pair: null, leaf };
   }
-  return { certificatePem: certText.value, privateKeyPem: keyText.value, leaf: certs.value[0]! };
+  return { pair: { certificatePem: certText.value, privateKeyPem: keyText.value }, leaf };
 }
 
-async function loadEnvironment(name: string, entry: EnvironmentEntry, baseDir: string, now: number): Promise<EnvironmentSpec | string[]> {
+/** A file that is used by path, not read here (a PKCS#11 module): it must be there. */
+async function fileThere(key: string, file: string): Promise<string | null> {
+  try {
+    if (!(await stat(file)).isFile()) return `${key}: expected a file, found a folder: ${file}`;
+    await access(file, constants.R_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `${key}: file not found: ${file}`;
+    if (code === 'EACCES' || code === 'EPERM') return `${key}: cannot read ${file} (permission denied)`;
+    return `${key}: cannot read ${file} (${code ?? 'error'})`;
+  }
+}
+
+/** What the files of one environment gave, with every problem they have. */
+interface LoadedFiles {
+  readonly problems: readonly string[];
+  readonly client: LoadedPair | null;
+  readonly caPems: readonly string[];
+  readonly card: LoadedPair | null;
+  readonly pkcs11Module: string | null;
+}
+
+/**
+ * Checks every file the environment names whose path is well-formed, whatever
+ * else is wrong with the entry, so all its problems are reported at once.
+ */
+async function loadFiles(name: string, paths: EnvironmentPaths, baseDir: string, now: number): Promise<LoadedFiles> {
   const problems: string[] = [];
   const at = (key: string) => `environments.${name}.${key}`;
-  const file = (p: string) => resolve(baseDir, p);
+  const file = (p: string | null) => (p === null ? null : resolve(baseDir, p));
 
   const client = await loadPair(
-    { certKey: at('clientCertificate'), certFile: file(entry.clientCertificate), keyKey: at('clientKey'), keyFile: file(entry.clientKey) },
+    { certKey: at('clientCertificate'), certFile: file(paths.clientCertificate), keyKey: at('clientKey'), keyFile: file(paths.clientKey) },
     problems,
     now,
   );
-  if (client !== null) {
-    const cn = commonName(client.leaf);
-    if (cn !== null && cn.toLowerCase() !== entry.fqdn.toLowerCase()) {
-      problems.push(`${at('fqdn')}: expected the common name of the endpoint certificate (${JSON.stringify(cn)}), found ${JSON.stringify(entry.fqdn)}`);
-    }
+  const cn = client.leaf === null ? null : commonName(client.leaf);
+  if (cn !== null && paths.fqdn !== null && cn.toLowerCase() !== paths.fqdn.toLowerCase()) {
+    problems.push(`${at('fqdn')}: expected the common name of the endpoint certificate (${JSON.stringify(cn)}), found ${JSON.stringify(paths.fqdn)}`);
   }
 
-  const caPems: string[] = [];
-  await Promise.all(
-    entry.caCertificates.map(async (p, i) => {
+  const cas = await Promise.all(
+    paths.caCertificates.map(async (p, i) => {
       const key = at(`caCertificates[${i}]`);
-      const text = await readText(key, file(p));
-      const certs = text.ok ? certificates(key, file(p), text.value, now) : text;
-      if (!certs.ok) problems.push(certs.problem);
-      else if (text.ok) caPems[i] = text.value;
+      const path = file(p);
+      if (path === null) return null;
+      const text = await readText(key, path);
+      return text.ok ? { pem: text.value, certs: certificates(key, path, text.value, now) } : { pem: null, certs: text };
     }),
   );
+  const caPems: string[] = [];
+  for (const ca of cas) {
+    if (ca === null) continue;
+    if (!ca.certs.ok) problems.push(ca.certs.problem);
+    else if (ca.pem !== null) caPems.push(ca.pem);
+  }
 
-  let identity: IdentitySpec | null = null;
-  const id = entry.identity;
-  if (id.method === 'test-card') {
-    const card = await loadPair(
+  let card: LoadedPair | null = null;
+  let pkcs11Module: string | null = null;
+  const id = paths.identity;
+  if (id?.method === 'test-card') {
+    const loaded = await loadPair(
       { certKey: at('identity.certificate'), certFile: file(id.certificate), keyKey: at('identity.privateKey'), keyFile: file(id.privateKey) },
       problems,
       now,
     );
-    if (card !== null) identity = { method: 'test-card', identityUrl: id.identityUrl, certificatePem: card.certificatePem, privateKeyPem: card.privateKeyPem };
-  } else if (id.method === 'smartcard') {
-    identity = { method: 'smartcard', identityUrl: id.identityUrl, pkcs11Module: file(id.pkcs11Module) };
-  } else {
-    identity = { method: 'sso-token' };
+    card = loaded.pair;
+  } else if (id?.method === 'smartcard') {
+    pkcs11Module = file(id.pkcs11Module);
+    const problem = pkcs11Module === null ? null : await fileThere(at('identity.pkcs11Module'), pkcs11Module);
+    if (problem !== null) problems.push(problem);
   }
+  return { problems, client: client.pair, caPems, card, pkcs11Module };
+}
 
-  if (problems.length > 0 || client === null || identity === null) return problems;
+/** The environment ready to use, from an entry that passed the schema and files that all loaded. */
+function environmentSpec(name: string, entry: EnvironmentEntry, files: LoadedFiles): EnvironmentSpec {
+  const id = entry.identity;
+  const identity: IdentitySpec =
+    id.method === 'test-card'
+      ? { method: 'test-card', identityUrl: id.identityUrl, certificatePem: files.card!.certificatePem, privateKeyPem: files.card!.privateKeyPem }
+      : id.method === 'smartcard'
+        ? { method: 'smartcard', identityUrl: id.identityUrl, pkcs11Module: files.pkcs11Module! }
+        : { method: 'sso-token' };
   return {
     name,
     baseUrl: entry.baseUrl.replace(/\/+$/, ''),
     asid: entry.asid,
     fqdn: entry.fqdn,
     production: entry.production,
-    tls: { certificatePem: client.certificatePem, privateKeyPem: client.privateKeyPem, caCertificatesPem: caPems },
+    tls: { certificatePem: files.client!.certificatePem, privateKeyPem: files.client!.privateKeyPem, caCertificatesPem: files.caPems },
     identity,
     timeouts: {
       ...(entry.timeouts?.connectMs === undefined ? {} : { connectMs: entry.timeouts.connectMs }),
@@ -216,16 +277,34 @@ export async function chooseEnvironment(options: ChooseOptions = {}): Promise<Ch
     return { kind: 'sandbox', configPath: null };
   }
   const { path, json } = file;
-  const shape = checkConfigShape(options.environment === undefined ? json : withEnvironment(json, options.environment));
-  if (!shape.ok) throw new ConfigError(path, shape.problems);
+  const effective = options.environment === undefined ? json : withEnvironment(json, options.environment);
+  const shape = checkConfigShape(effective);
+  // The chosen environment's files are checked even when the schema found problems, so that
+  // every problem is reported at once, not one round of fixes at a time.
+  const name = shape.ok ? shape.config.environment : rawString(effective, 'environment');
+  const rawEntry = name !== null && name !== SANDBOX_ENVIRONMENT ? rawEnvironmentEntry(effective, name) : undefined;
+  const files = name !== null && rawEntry !== undefined ? await loadFiles(name, wellFormedPaths(rawEntry), dirname(path), options.now ?? Date.now()) : null;
+  if (!shape.ok || (files !== null && files.problems.length > 0)) {
+    throw new ConfigError(path, [...(shape.ok ? [] : shape.problems), ...(files?.problems ?? [])]);
+  }
 
-  const name = shape.config.environment;
   if (name === SANDBOX_ENVIRONMENT) return { kind: 'sandbox', configPath: path };
-  const entry = shape.config.environments?.[name];
-  if (entry === undefined) throw new ConfigError(path, [`environment: ${JSON.stringify(name)} is not configured`]);
-  const spec = await loadEnvironment(name, entry, dirname(path), options.now ?? Date.now());
-  if (Array.isArray(spec)) throw new ConfigError(path, spec);
-  return { kind: 'configured', configPath: path, spec };
+  const entry = shape.config.environments?.[shape.config.environment];
+  if (entry === undefined || files === null) throw new ConfigError(path, [`environment: ${JSON.stringify(name)} is not configured`]);
+  return { kind: 'configured', configPath: path, spec: environmentSpec(shape.config.environment, entry, files) };
+}
+
+function rawString(json: unknown, key: string): string | null {
+  const value = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+/** environments[name] as written, when there is one. */
+function rawEnvironmentEntry(json: unknown, name: string): unknown {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const environments = (json as Record<string, unknown>)['environments'];
+  if (typeof environments !== 'object' || environments === null || Array.isArray(environments)) return undefined;
+  return Object.hasOwn(environments, name) ? (environments as Record<string, unknown>)[name] : undefined;
 }
 
 /**

@@ -88,6 +88,50 @@ export const ConfigFileSchema = z.strictObject({
 });
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+
+// ---------------------------------------------------------------- paths, read leniently
+
+/** The files an environment names (and the FQDN they are checked against); null for any that is not itself well-formed. */
+export interface EnvironmentPaths {
+  readonly fqdn: string | null;
+  readonly clientCertificate: string | null;
+  readonly clientKey: string | null;
+  readonly caCertificates: readonly (string | null)[];
+  readonly identity:
+    | { readonly method: 'test-card'; readonly certificate: string | null; readonly privateKey: string | null }
+    | { readonly method: 'smartcard'; readonly pkcs11Module: string | null }
+    | null;
+}
+
+const objectOrNull = (value: unknown): Record<string, unknown> | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+
+/**
+ * Each key judged by its own schema alone, so the files of an entry can be
+ * checked (and reported with its other problems) even when the entry as a
+ * whole does not pass the schema.
+ */
+export function wellFormedPaths(rawEntry: unknown): EnvironmentPaths {
+  const entry = objectOrNull(rawEntry) ?? {};
+  const one = (value: unknown): string | null => {
+    const parsed = path('a file').safeParse(value);
+    return parsed.success ? parsed.data : null;
+  };
+  const fqdn = EnvironmentSchema.shape.fqdn.safeParse(entry['fqdn']);
+  const identity = objectOrNull(entry['identity']);
+  return {
+    fqdn: fqdn.success ? fqdn.data : null,
+    clientCertificate: one(entry['clientCertificate']),
+    clientKey: one(entry['clientKey']),
+    caCertificates: Array.isArray(entry['caCertificates']) ? entry['caCertificates'].map(one) : [],
+    identity:
+      identity?.['method'] === 'test-card'
+        ? { method: 'test-card', certificate: one(identity['certificate']), privateKey: one(identity['privateKey']) }
+        : identity?.['method'] === 'smartcard'
+          ? { method: 'smartcard', pkcs11Module: one(identity['pkcs11Module']) }
+          : null,
+  };
+}
 export type EnvironmentEntry = z.infer<typeof EnvironmentSchema>;
 export type IdentityEntry = z.infer<typeof IdentitySchema>;
 

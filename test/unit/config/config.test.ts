@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRsaCard, makeTestPki, type KeyPair, type TestPki } from '../ers/helpers/test-pki.ts';
@@ -69,6 +70,9 @@ async function problemsOf(value: unknown, options: { now?: number } = {}): Promi
   }
   assert.fail('expected a ConfigError');
 }
+
+/** A problem with the config file's own folder written DIR, so the expected text can be exact. */
+const withoutDir = (problem: string) => problem.replace(/\/\S*\/c\d+(?=\/)/, 'DIR');
 
 describe('where the config file is', () => {
   it('is $ERS_ATTACH_CONFIG when set', () => {
@@ -188,6 +192,64 @@ describe('config validation messages', () => {
     assert.deepEqual(await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ fqdn: 'other.example.nhs.uk' }) } }), [
       'environments.dev3.fqdn: expected the common name of the endpoint certificate ("client.test"), found "other.example.nhs.uk"',
     ]);
+  });
+});
+
+describe('every problem at once', () => {
+  it("reports the README's example exactly: an http:// baseUrl and a missing clientKey, together", async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const example = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
+    const documented = /cannot be used:\n[\s\S]*?\n```/.exec(section)![0]!.replace(/\n```$/, '');
+    const folder = join(dir, 'readme');
+    mkdirSync(join(folder, 'certs'), { recursive: true });
+    // The endpoint certificate has the example's FQDN as its CN; its key is the missing file.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+      '-subj', '/CN=test-fqdn.example.nhs.uk', '-keyout', join(folder, 'unused.key'), '-out', join(folder, 'certs', 'endpoint.crt')], { stdio: 'ignore' });
+    writeFileSync(join(folder, 'certs', 'nhs-root.crt'), pki.ca.certPem);
+    writeFileSync(join(folder, 'certs', 'nhs-sub.crt'), pki.ca.certPem);
+    const path = join(folder, 'config.json');
+    writeFileSync(path, example.replace('"https://api.dev3', '"http://api.dev3'));
+    await assert.rejects(chooseEnvironment({ place: place(path) }), (err) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.message, `The configuration in ${path} ${documented.replaceAll('/home/me/.config/ers-attach', folder)}`);
+      assert.equal(err.problems.length, 2);
+      return true;
+    });
+  });
+
+  it('checks the files even when there is an unknown key, and names every broken path', async () => {
+    assert.deepEqual(
+      (await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ colour: 'blue', clientKey: 'certs/none.key' }) } })).map(withoutDir),
+      ['environments.dev3.colour: unknown setting', 'environments.dev3.clientKey: file not found: DIR/certs/none.key'],
+    );
+    const identity = { method: 'test-card', identityUrl: 'https://id.example', certificate: 'certs/no-card.crt', privateKey: 'certs/card.key', pin: '1234' };
+    assert.deepEqual(
+      (await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ caCertificates: ['certs/ca.crt', 7, 'certs/no-ca.crt'], identity }) } })).map(withoutDir),
+      [
+        'environments.dev3.caCertificates[1]: expected the path of a CA certificate (PEM), found 7',
+        'environments.dev3.identity.pin: unknown setting',
+        'environments.dev3.caCertificates[2]: file not found: DIR/certs/no-ca.crt',
+        'environments.dev3.identity.certificate: file not found: DIR/certs/no-card.crt',
+      ],
+    );
+  });
+
+  it('still compares the FQDN with the certificate when the key is missing, and checks a smartcard module is there', async () => {
+    assert.deepEqual((await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ fqdn: 'other.example.nhs.uk', clientKey: 'certs/none.key' }) } })).map(withoutDir), [
+      'environments.dev3.clientKey: file not found: DIR/certs/none.key',
+      'environments.dev3.fqdn: expected the common name of the endpoint certificate ("client.test"), found "other.example.nhs.uk"',
+    ]);
+    const smartcard = { method: 'smartcard', identityUrl: 'http://id.example', pkcs11Module: 'lib/opensc-pkcs11.so' };
+    assert.deepEqual((await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ identity: smartcard }) } })).map(withoutDir), [
+      'environments.dev3.identity.identityUrl: expected the https:// URL of the identity service, found "http://id.example"',
+      'environments.dev3.identity.pkcs11Module: file not found: DIR/lib/opensc-pkcs11.so',
+    ]);
+  });
+
+  it("checks only the chosen environment's files", async () => {
+    const problems = await problemsOf({ environment: 'dev3', environments: { dev3: dev3({ baseUrl: 'http://x' }), other: dev3({ clientKey: 'certs/none.key' }) } });
+    assert.deepEqual(problems, ['environments.dev3.baseUrl: expected an https:// URL, found "http://x"']);
   });
 });
 
