@@ -3,7 +3,9 @@
 // in an ordinary browser where Electron cannot run.
 //
 //   POST /api/op/<operation>  JSON body, validated with the contract's schema -> JSON answer
-//   POST /api/files           raw bytes; name in X-File-Name (percent-encoded) -> AddFilesResult
+//   POST /api/files           raw bytes; name in X-File-Name (percent-encoded) -> AddFilesResult,
+//                             or several files in one body (Content-Type application/vnd.ers-attach.files,
+//                             framing in renderer/bridge/file-batch.ts) -> one AddFilesResult, in order
 //   GET  /api/events          Server-Sent Events: `event: <EventName>` / `data: <json>`
 //   GET  anything else        the built renderer (dist/renderer)
 //
@@ -25,9 +27,12 @@ import {
 } from '../shared/ipc/contract.ts';
 import { RENDERER_CSP } from '../renderer/content-security-policy.ts';
 import { BackendError, type Backend } from '../electron/services/backend.ts';
+import type { AddFilesResult } from '../shared/ipc/contract.ts';
+import { FILE_BATCH_TYPE } from '../renderer/bridge/file-batch.ts';
+import { decodeFileBatch, FileBatchError } from './file-batch.ts';
 
 /** What the preview needs of the Backend. */
-export type PreviewBackend = Pick<Backend, 'handlers' | 'on' | 'addBytes'>;
+export type PreviewBackend = Pick<Backend, 'handlers' | 'on' | 'addBytes' | 'addManyBytes'>;
 
 export interface PreviewServerOptions {
   readonly backend: PreviewBackend;
@@ -49,6 +54,8 @@ export interface PreviewServer {
 
 /** Bigger than any file e-RS accepts, so main (not this server) says what is wrong with a large file. */
 export const MAX_FILE_BODY = 32 * 1024 * 1024;
+/** A batch is at most about 16 MiB of files (the bridge sends a bigger file alone, as raw bytes), plus its manifest. */
+export const MAX_BATCH_BODY = MAX_FILE_BODY + 1024 * 1024 + 16;
 const MAX_JSON_BODY = 256 * 1024;
 const HEARTBEAT_MS = 15_000;
 const NOT_OFFERED: ReadonlySet<OperationName> = new Set(['files:add-dropped']);
@@ -123,6 +130,10 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     if (req.method !== 'POST') throw new HttpError(405, 'Use POST');
     if (path === '/api/files') {
+      if ((req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === FILE_BATCH_TYPE) {
+        sendJson(res, 200, await addBatch(await readBody(req, MAX_BATCH_BODY, 'The files are too big to add in one go')));
+        return;
+      }
       const name = fileNameFrom(req);
       const bytes = await readBody(req, MAX_FILE_BODY, `${name} is too big to add (the largest file e-RS accepts is 5MB)`);
       sendJson(res, 200, await options.backend.addBytes(name, bytes));
@@ -132,6 +143,16 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (!isOperationName(opName) || NOT_OFFERED.has(opName)) throw new HttpError(404, `There is no operation called ${opName || path}`);
     const body = await readBody(req, MAX_JSON_BODY, 'The request is too big');
     sendJson(res, 200, await runOperation(opName, parseJson(body)));
+  }
+
+  /** Every file in a batch body, added as one drop: main keeps them in this order and checks them together. */
+  async function addBatch(body: Uint8Array): Promise<AddFilesResult> {
+    try {
+      return await options.backend.addManyBytes(decodeFileBatch(body, MAX_FILE_BODY));
+    } catch (error) {
+      if (error instanceof FileBatchError) throw new HttpError(400, error.message);
+      throw error;
+    }
   }
 
   async function runOperation(name: OperationName, payload: unknown): Promise<unknown> {

@@ -48,6 +48,8 @@ export interface Backend {
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
   /** Browser preview only: a file that arrived as bytes (no disk path). */
   addBytes(name: string, bytes: Uint8Array): Promise<AddFilesResult>;
+  /** Browser preview only: several files that arrived as bytes in one request, added (and checked) as one drop. */
+  addManyBytes(files: readonly { readonly name: string; readonly bytes: Uint8Array }[]): Promise<AddFilesResult>;
   /** Card removed (issue 4): no new uploads, those in flight back to queued, A003, secrets cleared. */
   lock(message?: string): Promise<SessionView>;
   /** A003 the session (after in-flight calls return), stop the embedded sandbox, flush the queue. */
@@ -462,6 +464,11 @@ export async function assembleBackend<S extends SessionLike>(parts: BackendParts
     },
     async addBytes(name, bytes) {
       return addRegistrations([{ ...(await registry.registerBytes(name, bytes)), path: null }]);
+    },
+    async addManyBytes(files) {
+      const registrations: (Registration & { path: string | null })[] = [];
+      for (const { name, bytes } of files) registrations.push({ ...(await registry.registerBytes(name, bytes)), path: null });
+      return addRegistrations(registrations);
     },
     async lock(message) {
       // The keeper closes the gate at once and aborts its calls; the queue's own wait makes

@@ -1,7 +1,8 @@
 // window.ers for the browser preview: the same contract, carried over the
 // preview server's HTTP API (preview/server.ts) instead of Electron IPC.
 //   POST /api/op/<operation>   JSON request -> JSON response
-//   POST /api/files            raw bytes, name in X-File-Name (percent-encoded)
+//   POST /api/files            several files in one body (bridge/file-batch.ts), or one
+//                              large file as raw bytes with its name in X-File-Name
 //   GET  /api/events           Server-Sent Events, one event name per contract event
 import type {
   AddFilesResult,
@@ -12,6 +13,7 @@ import type {
   OperationResponse,
 } from '../../shared/ipc/contract.ts';
 import type { RendererBridge } from './types.ts';
+import { FILE_BATCH_TARGET_BYTES, FILE_BATCH_TYPE, fileBatchHead, planFileBatches } from './file-batch.ts';
 
 export interface PreviewBridgeOptions {
   /** Where the preview server lives, ending in '/'. Default: this page's origin. */
@@ -66,30 +68,55 @@ export function createPreviewBridge(options: PreviewBridgeOptions): RendererBrid
     return (await readJson(response)) as OperationResponse<K>;
   }
 
-  /** Sends one file's bytes; a file the browser cannot read (a folder, a vanished file) is refused here. */
-  async function addOne(file: File): Promise<AddFilesResult> {
+  /** A file the browser cannot read (a folder, a vanished file) is refused here, before anything is sent. */
+  async function readable(file: File): Promise<boolean> {
     try {
       await file.slice(0, 1).arrayBuffer();
+      return true;
     } catch {
-      return {
-        added: [],
-        refused: [{ name: file.name, message: `${file.name} could not be read. If it is a folder, add the files inside it instead` }],
-      };
+      return false;
     }
+  }
+
+  const unreadable = (file: File) => ({
+    name: file.name,
+    message: `${file.name} could not be read. If it is a folder, add the files inside it instead`,
+  });
+
+  /** One large file as raw bytes: if the server finds it too big, that is this file's refusal, not the drop's failure. */
+  async function sendAlone(file: File): Promise<AddFilesResult> {
     const response = await doFetch(new URL('api/files', baseUrl), {
       method: 'POST',
       headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
       body: file,
     });
+    try {
+      return (await readJson(response)) as AddFilesResult;
+    } catch (error) {
+      if (error instanceof PreviewBridgeError && error.status === 413) return { added: [], refused: [{ name: file.name, message: error.message }] };
+      throw error;
+    }
+  }
+
+  /** Several files in one request; the browser streams them from disk into the body. */
+  async function sendBatch(files: readonly File[]): Promise<AddFilesResult> {
+    const head = fileBatchHead(files.map((file) => ({ name: file.name, size: file.size })));
+    const response = await doFetch(new URL('api/files', baseUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': FILE_BATCH_TYPE },
+      body: new Blob([head as BlobPart, ...files]),
+    });
     return (await readJson(response)) as AddFilesResult;
   }
 
   async function addFiles(files: readonly File[]): Promise<AddFilesResult> {
+    const canRead = await Promise.all(files.map(readable));
+    const refused: AddFilesResult['refused'][number][] = files.filter((_, i) => !canRead[i]).map(unreadable);
     const added: AddFilesResult['added'][number][] = [];
-    const refused: AddFilesResult['refused'][number][] = [];
-    // One at a time: the server checks each file as it arrives, and order is kept.
-    for (const file of files) {
-      const result = await addOne(file);
+    // One after another, so the server adds the files in the order given.
+    for (const batch of planFileBatches(files.filter((_, i) => canRead[i]))) {
+      const only = batch[0] as File;
+      const result = batch.length === 1 && only.size > FILE_BATCH_TARGET_BYTES ? await sendAlone(only) : await sendBatch(batch);
       added.push(...result.added);
       refused.push(...result.refused);
     }

@@ -3,7 +3,9 @@
 // Actions call the bridge; only main's answers and events change items.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
+  AddFilesResult,
   ErsBridge,
+  EventPayloads,
   FileId,
   OperationRequest,
   QueueSnapshot,
@@ -18,11 +20,13 @@ import {
   applySnapshot,
   dismissLocalRow,
   failBatch,
+  mergeChanges,
   resolveBatch,
-  setPendingCheck,
+  setPendingChecks,
   type LocalCheck,
   type QueueModel,
 } from './queue-model.ts';
+import { beforeNextFrame, type Schedule } from './next-frame.ts';
 
 export interface AppState {
   readonly queue: QueueModel;
@@ -60,7 +64,24 @@ export interface AppStoreDeps<TFile> {
   readonly bridge: ErsBridge<TFile>;
   /** The renderer's quick verdict from the name, size and first bytes. */
   readonly checkLocally: (file: TFile) => Promise<LocalCheck>;
+  /** When to apply a burst of updates; default: once before the next frame. */
+  readonly schedule?: Schedule;
 }
+
+/**
+ * Files per request to main: each part's rows settle as its answer comes, so the list never holds a
+ * pending and a real row for long. Parts go one after another, so main holds the files in drop order.
+ */
+export const ADD_PART_SIZE = 50;
+/** Local checks running at once: they are a preview of main's verdict and must not crowd out main's answers. */
+const LOCAL_CHECKS_AT_ONCE = 2;
+
+type QueueChange = EventPayloads['queue:changed'];
+/** An update waiting for the next frame; runs of changes or of checks are merged into one. */
+type Deferred =
+  | { readonly kind: 'changes'; readonly list: QueueChange[] }
+  | { readonly kind: 'checks'; readonly checks: Map<string, LocalCheck> }
+  | { readonly kind: 'update'; readonly update: (queue: QueueModel) => QueueModel };
 
 const describe = (error: unknown) => (error instanceof Error && error.message ? error.message : 'something went wrong');
 
@@ -68,10 +89,48 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
   deps: AppStoreDeps<TFile>,
 ): AppStore<TFile> {
   const { bridge } = deps;
+  const schedule = deps.schedule ?? beforeNextFrame;
   let batches = 0;
+  /** Keys of pending rows whose part main has not answered yet (their local check is still worth running). */
+  const awaitingMain = new Set<string>();
 
   return createStore<AppState & AppActions<TFile>>()((set, get) => {
-    const setQueue = (update: (queue: QueueModel) => QueueModel) => set((state) => ({ queue: update(state.queue) }));
+    let deferred: Deferred[] = [];
+    let flushScheduled = false;
+    /** Apply every deferred update in order, in one set(). */
+    const flush = () => {
+      flushScheduled = false;
+      if (deferred.length === 0) return;
+      const ops = deferred;
+      deferred = [];
+      let queue = get().queue;
+      const said: string[] = [];
+      for (const op of ops) {
+        if (op.kind === 'changes') {
+          const change = mergeChanges(op.list);
+          said.push(...announceTransitions(queue.items, change.items));
+          queue = applyChanges(queue, change);
+        } else if (op.kind === 'checks') queue = setPendingChecks(queue, op.checks);
+        else queue = op.update(queue);
+      }
+      set({ queue });
+      if (said.length > 0) announce(said.join(' '));
+    };
+    const defer = (op: Deferred) => {
+      const last = deferred.at(-1);
+      if (op.kind === 'changes' && last?.kind === 'changes') last.list.push(...op.list);
+      else if (op.kind === 'checks' && last?.kind === 'checks') for (const [key, check] of op.checks) last.checks.set(key, check);
+      else deferred.push(op);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        schedule(flush);
+      }
+    };
+    /** Apply an update now, after anything deferred (a snapshot answer must not be overtaken by older events). */
+    const setQueue = (update: (queue: QueueModel) => QueueModel) => {
+      flush();
+      set((state) => ({ queue: update(state.queue) }));
+    };
     const takeSnapshot = (snapshot: QueueSnapshot) => setQueue((queue) => applySnapshot(queue, snapshot));
     const announce = (text: string) => set((state) => ({ announcement: { text, seq: state.announcement.seq + 1 } }));
     /** Run a queue operation; its snapshot answer is applied, a failure becomes the notice. */
@@ -92,11 +151,7 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
       uploading: false,
 
       async start() {
-        const offQueue = bridge.on('queue:changed', (change) => {
-          const said = announceTransitions(get().queue.items, change.items);
-          setQueue((queue) => applyChanges(queue, change));
-          if (said.length > 0) announce(said.join(' '));
-        });
+        const offQueue = bridge.on('queue:changed', (change) => defer({ kind: 'changes', list: [change] }));
         const offSession = bridge.on('session:changed', (session) => set({ session }));
         try {
           const [snapshot, session] = await Promise.all([bridge.snapshot(), bridge.session()]);
@@ -113,23 +168,50 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
 
       async addFiles(files) {
         if (files.length === 0) return;
-        const batch = ++batches;
-        const { model, keys } = addPending(get().queue, batch, files);
-        set({ queue: model });
-        // The quick checks and main's own run side by side; whichever is first shows.
-        const checks = files.map(async (file, i) => {
-          const check = await deps.checkLocally(file);
-          setQueue((queue) => setPendingCheck(queue, keys[i] as string, check));
-        });
-        try {
-          const result = await bridge.addFiles(files);
-          setQueue((queue) => resolveBatch(queue, batch, result));
-          announce(announceAdded(result));
-        } catch (error) {
-          setQueue((queue) => failBatch(queue, batch, (name) => `${name} was not added: ${describe(error)}`));
-          announce(`${files.length === 1 ? 'The file was' : 'The files were'} not added: ${describe(error)}.`);
+        // Every file gets its pending row at once; the drop goes to main in parts, and each part's rows
+        // give way to main's items as soon as that part is answered.
+        const parts: { batch: number; files: readonly TFile[]; keys: string[] }[] = [];
+        flush();
+        let model = get().queue;
+        for (let at = 0; at < files.length; at += ADD_PART_SIZE) {
+          const part = files.slice(at, at + ADD_PART_SIZE);
+          const batch = ++batches;
+          const added = addPending(model, batch, part);
+          model = added.model;
+          parts.push({ batch, files: part, keys: added.keys });
         }
-        await Promise.allSettled(checks);
+        set({ queue: model });
+        const keys = parts.flatMap((part) => part.keys);
+        for (const key of keys) awaitingMain.add(key);
+        // The quick checks run beside main's, a few at a time; a row main has answered for needs none.
+        const checks = runLimited(files.length, LOCAL_CHECKS_AT_ONCE, async (i) => {
+          const key = keys[i] as string;
+          if (!awaitingMain.has(key)) return;
+          const check = await deps.checkLocally(files[i] as TFile);
+          if (awaitingMain.has(key)) defer({ kind: 'checks', checks: new Map([[key, check]]) });
+        });
+        const answers: AddFilesResult[] = [];
+        const failures: string[] = [];
+        for (const part of parts) {
+          try {
+            const result = await bridge.addFiles(part.files);
+            answers.push(result);
+            defer({ kind: 'update', update: (queue) => resolveBatch(queue, part.batch, result) });
+          } catch (error) {
+            failures.push(describe(error));
+            defer({ kind: 'update', update: (queue) => failBatch(queue, part.batch, (name) => `${name} was not added: ${describe(error)}`) });
+          }
+          for (const key of part.keys) awaitingMain.delete(key);
+        }
+        flush();
+        const said: string[] = [];
+        if (answers.length > 0) said.push(announceAdded({ added: answers.flatMap((a) => a.added), refused: answers.flatMap((a) => a.refused) }));
+        if (failures.length > 0) {
+          const some = answers.length > 0 ? 'Some files were' : files.length === 1 ? 'The file was' : 'The files were';
+          said.push(`${some} not added: ${failures[0]}.`);
+        }
+        announce(said.join(' '));
+        await checks;
       },
 
       async chooseFiles() {
@@ -191,4 +273,16 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
       announce,
     };
   });
+}
+
+/** Run task(0..count-1) with at most `limit` running at once; resolves when all have settled. */
+async function runLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      await task(index).catch(() => {});
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }

@@ -59,13 +59,47 @@ export function applyChanges(model: QueueModel, change: EventPayloads['queue:cha
   const removed = new Set(change.removed);
   const items = new Map(model.items);
   for (const id of removed) items.delete(id);
-  let rows: Row[] = model.rows.filter((row) => row.kind !== 'item' || !removed.has(row.key));
+  const rows: Row[] = model.rows.filter((row) => row.kind !== 'item' || !removed.has(row.key));
+  // Pending rows by name, first first: one pass, so a patch of n new items costs O(rows + n), not O(rows * n).
+  let pendingByName: Map<string, number[]> | null = null;
+  const appended: Row[] = [];
   for (const item of change.items) {
     if (removed.has(item.id)) continue;
-    if (!items.has(item.id)) rows = placeForPending(rows, item.name, { kind: 'item', key: item.id });
+    if (!items.has(item.id)) {
+      pendingByName ??= indexPendingByName(rows);
+      const at = pendingByName.get(item.name)?.shift();
+      if (at === undefined) appended.push({ kind: 'item', key: item.id });
+      else rows[at] = { kind: 'item', key: item.id };
+    }
     items.set(item.id, item);
   }
-  return { ...model, items, rows };
+  return { ...model, items, rows: appended.length > 0 ? [...rows, ...appended] : rows };
+}
+
+/**
+ * Several queue:changed patches as one (they arrived within one frame): the
+ * latest view of each item wins, and an item removed in any of them is removed.
+ */
+export function mergeChanges(changes: readonly EventPayloads['queue:changed'][]): EventPayloads['queue:changed'] {
+  if (changes.length === 1) return changes[0] as EventPayloads['queue:changed'];
+  const latest = new Map<FileId, QueueItemView>();
+  const removed = new Set<FileId>();
+  for (const change of changes) {
+    for (const item of change.items) latest.set(item.id, item);
+    for (const id of change.removed) removed.add(id);
+  }
+  return { items: [...latest.values()], removed: [...removed] };
+}
+
+function indexPendingByName(rows: readonly Row[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    if (row.kind !== 'pending') return;
+    const list = index.get(row.name);
+    if (list) list.push(i);
+    else index.set(row.name, [i]);
+  });
+  return index;
 }
 
 /** Show a row per dropped file at once; returns the model and the keys given to the rows. */
@@ -87,9 +121,15 @@ export function addPending(
 }
 
 export function setPendingCheck(model: QueueModel, key: string, check: LocalCheck): QueueModel {
+  return setPendingChecks(model, new Map([[key, check]]));
+}
+
+/** Several local checks at once (those that finished within one frame): one new rows array, not one each. */
+export function setPendingChecks(model: QueueModel, checks: ReadonlyMap<string, LocalCheck>): QueueModel {
   let found = false;
   const rows = model.rows.map((row) => {
-    if (row.kind !== 'pending' || row.key !== key) return row;
+    const check = row.kind === 'pending' ? checks.get(row.key) : undefined;
+    if (check === undefined) return row;
     found = true;
     return { ...row, check };
   });
@@ -149,10 +189,4 @@ function spliceBatch(rows: readonly Row[], batch: number, replacement: readonly 
   const rest = rows.filter((row) => !isBatch(row));
   const at = first < 0 ? rest.length : rows.slice(0, first).filter((row) => !isBatch(row)).length;
   return [...rest.slice(0, at), ...replacement, ...rest.slice(at)];
-}
-
-/** Put a row where the first pending row with this name is, or at the end. */
-function placeForPending(rows: readonly Row[], name: string, row: Row): Row[] {
-  const index = rows.findIndex((r) => r.kind === 'pending' && r.name === name);
-  return index >= 0 ? rows.map((r, i) => (i === index ? row : r)) : [...rows, row];
 }

@@ -10,6 +10,13 @@ import { request } from 'node:http';
 import { BackendError } from '../../../electron/services/backend.ts';
 import { startPreviewServer, type PreviewBackend, type PreviewServer } from '../../../preview/server.ts';
 import type { EventName, EventPayloads, FileId, MainHandlers, QueueItemView } from '../../../shared/ipc/contract.ts';
+import { FILE_BATCH_TYPE, fileBatchHead } from '../../../renderer/bridge/file-batch.ts';
+
+/** A several-files body as the preview bridge writes it. */
+function batchBody(files: { name: string; bytes: number[] }[]): Uint8Array {
+  const head = fileBatchHead(files.map((f) => ({ name: f.name, size: f.bytes.length })));
+  return new Uint8Array([...head, ...files.flatMap((f) => f.bytes)]);
+}
 
 const view = (id: string, name: string): QueueItemView => ({
   id: id as FileId, name, storedName: name, nameChange: null, size: 3, typeLabel: 'a PDF', status: 'ready', problems: [],
@@ -38,6 +45,10 @@ function fakeBackend() {
     async addBytes(name, bytes) {
       added.push({ name, bytes: [...bytes] });
       return { added: [view('f_aaaaaaaaaa', name)], refused: [] };
+    },
+    async addManyBytes(files) {
+      added.push(...files.map(({ name, bytes }) => ({ name, bytes: [...bytes] })));
+      return { added: files.map(({ name }, i) => view(`f_aaaaaaaaa${i}`, name)), refused: [] };
     },
   };
   return { backend, calls, added, listeners };
@@ -163,6 +174,48 @@ describe('preview server', () => {
     assert.deepEqual(fake.added.at(-1), { name, bytes: [37, 80, 68] });
     const bad = await send(server.url, { method: 'POST', path: '/api/files', headers: { Origin: origin, Host: host, 'X-File-Name': '%E0%A4%A' }, body: 'x' });
     assert.equal(bad.status, 400);
+  });
+
+  it('adds several files from one batch body, in order, each with exactly its own bytes', async () => {
+    const before = fake.added.length;
+    const files = [
+      { name: 'Dr O’Brien – referral.pdf', bytes: [37, 80, 68, 70] },
+      { name: 'empty.txt', bytes: [] },
+      { name: 'b.txt', bytes: [10, 0, 255] },
+    ];
+    const reply = await send(server.url, {
+      method: 'POST',
+      path: '/api/files',
+      headers: { Origin: origin, Host: host, 'Content-Type': FILE_BATCH_TYPE },
+      body: batchBody(files),
+    });
+    assert.equal(reply.status, 200, reply.body);
+    assert.deepEqual(JSON.parse(reply.body).added.map((a: QueueItemView) => a.name), files.map((f) => f.name));
+    assert.deepEqual(fake.added.slice(before), files);
+  });
+
+  it('refuses a batch body whose framing does not add up, adding none of its files', async () => {
+    const before = fake.added.length;
+    const good = batchBody([{ name: 'a.pdf', bytes: [1, 2, 3] }]);
+    const manifest = (json: string) => new Uint8Array([...new TextEncoder().encode(`${new TextEncoder().encode(json).length}\n${json}`), 1, 2, 3]);
+    const bad: Record<string, Uint8Array> = {
+      'a byte too few': good.subarray(0, good.length - 1),
+      'a byte too many': new Uint8Array([...good, 9]),
+      'no length line': new TextEncoder().encode('{"files":[]}'),
+      'a length past the end': new TextEncoder().encode('999\n{}'),
+      'a non-numeric length': new TextEncoder().encode('+3\n{}'),
+      'not JSON': manifest('{files:1}'),
+      'no files': manifest('{"files":[]}'),
+      'a negative size': manifest('{"files":[{"name":"a.pdf","size":-3}]}'),
+      'an empty name': manifest('{"files":[{"name":"","size":3}]}'),
+      'an extra field': manifest('{"files":[{"name":"a.pdf","size":3,"path":"/etc/passwd"}]}'),
+    };
+    for (const [what, body] of Object.entries(bad)) {
+      const reply = await send(server.url, { method: 'POST', path: '/api/files', headers: { Origin: origin, Host: host, 'Content-Type': FILE_BATCH_TYPE }, body });
+      assert.equal(reply.status, 400, what);
+      assert.equal(typeof JSON.parse(reply.body).error, 'string', what);
+    }
+    assert.equal(fake.added.length, before);
   });
 
   it('refuses other origins, a foreign Host (DNS rebinding) and a POST without Origin', async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAppStore } from '../../../renderer/store/app-store.ts';
+import { ADD_PART_SIZE, createAppStore } from '../../../renderer/store/app-store.ts';
 import type { LocalCheck } from '../../../renderer/store/queue-model.ts';
 import { rowViews } from '../../../renderer/store/row-view.ts';
 import type {
@@ -74,6 +74,8 @@ const okCheck: LocalCheck = {
 };
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** Past the store's deferred flush (under Node, with no frames, it runs on the next timer). */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('app store', () => {
   it('start subscribes before loading, then mirrors the snapshot and session; stop unsubscribes', async () => {
@@ -123,8 +125,10 @@ describe('app store', () => {
     const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck });
     await store.getState().start();
     fake.emit('queue:changed', { items: [item('f_existing', { status: 'uploading', progress: { sent: 1, total: 2 } })], removed: [] });
+    await nextTask();
     const seq = store.getState().announcement.seq;
     fake.emit('queue:changed', { items: [item('f_existing', { status: 'uploaded', ersFileId: 'E-1' })], removed: [] });
+    await nextTask();
     assert.equal(store.getState().announcement.text, 'f_existing.pdf uploaded. e-RS file id E-1.');
     assert.equal(store.getState().announcement.seq, seq + 1);
     fake.emit('session:changed', { ...SESSION, status: 'locked' });
@@ -153,5 +157,73 @@ describe('app store', () => {
     const [row] = rowViews(store.getState().queue);
     assert.equal(row?.status, 'refused');
     assert.deepEqual(row?.problems, ['a.pdf was not added: The preview server answered 500']);
+  });
+
+  it('a burst of events and local checks makes one store update, applied in order before a later snapshot', async () => {
+    const fake = fakeBridge();
+    let flushes: (() => void)[] = [];
+    const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck, schedule: (run) => flushes.push(run) });
+    await store.getState().start();
+    let updates = 0;
+    store.subscribe(() => updates++);
+    for (let i = 0; i < 100; i++) {
+      fake.emit('queue:changed', { items: [item('f_existing', { status: 'uploading', progress: { sent: i, total: 100 } })], removed: [] });
+    }
+    fake.emit('queue:changed', { items: [item('f_second0', { name: 'second.pdf' })], removed: [] });
+    assert.equal(updates, 0, 'nothing is applied until the frame');
+    assert.equal(flushes.length, 1, 'one flush is asked for, not one per event');
+    flushes[0]?.();
+    flushes = [];
+    assert.equal(updates, 1);
+    assert.deepEqual(store.getState().queue.items.get(item('f_existing').id)?.progress, { sent: 99, total: 100 });
+    assert.deepEqual(rowViews(store.getState().queue).map((r) => r.name), ['f_existing.pdf', 'second.pdf']);
+    // An operation's snapshot answer is newer than events still waiting, so those are applied first, not after it.
+    fake.emit('queue:changed', { items: [item('f_second0', { name: 'second.pdf', status: 'uploading' })], removed: [] });
+    await store.getState().remove(item('f_second0').id);
+    assert.deepEqual([...store.getState().queue.items.keys()], []);
+  });
+
+  it('a large drop goes to main in parts; each part settles as it is answered and needs no local check after', async () => {
+    const fake = fakeBridge();
+    const answers: ((result: AddFilesResult) => void)[] = [];
+    const parts: string[][] = [];
+    fake.bridge.addFiles = (files) => {
+      parts.push(files.map((f) => f.name));
+      return new Promise((resolve) => answers.push(resolve));
+    };
+    const checked: string[] = [];
+    // Local checks take a while (they read and sniff bytes); main answers first here.
+    let releaseChecks = () => {};
+    const checksMayFinish = new Promise<void>((resolve) => (releaseChecks = resolve));
+    const store = createAppStore<FakeFile>({
+      bridge: fake.bridge,
+      checkLocally: async (file) => {
+        checked.push(file.name);
+        await checksMayFinish;
+        return okCheck;
+      },
+      schedule: (run) => queueMicrotask(run),
+    });
+    const files = Array.from({ length: ADD_PART_SIZE + 3 }, (_, i) => ({ name: `f${i}.pdf`, size: 10 }));
+    const adding = store.getState().addFiles(files);
+    assert.equal(rowViews(store.getState().queue).length, files.length, 'every file has a row at once');
+    await tick();
+    assert.equal(parts.length, 1, 'the next part waits for the first answer, so main keeps the drop order');
+    assert.equal(parts[0]?.length, ADD_PART_SIZE);
+    answers[0]?.({ added: parts[0]!.map((name, i) => item(`f_a${String(i).padStart(6, '0')}`, { name })), refused: [] });
+    await tick();
+    const midway = rowViews(store.getState().queue);
+    assert.equal(midway.length, files.length, 'answered rows replace their pending rows: never more rows than files');
+    assert.equal(midway.filter((r) => r.provisional).length, 3);
+    assert.deepEqual(parts[1], ['f50.pdf', 'f51.pdf', 'f52.pdf']);
+    answers[1]?.({ added: [], refused: parts[1]!.map((name) => ({ name, message: `${name} is a folder` })) });
+    await tick();
+    releaseChecks();
+    await adding;
+    const done = rowViews(store.getState().queue);
+    assert.deepEqual(done.map((r) => r.name), files.map((f) => f.name), 'drop order kept');
+    assert.equal(done.filter((r) => r.provisional).length, 0);
+    assert.ok(checked.length < 5, `local checks stop once main has answered (${checked.length} of ${files.length} ran)`);
+    assert.equal(store.getState().announcement.text, '53 files added, 50 ready to upload, 3 cannot be uploaded.');
   });
 });
