@@ -15,6 +15,7 @@ import { FIGURE_IDS as ALL, isFigure } from './figures/index.ts';
 import type { FigureId, FigureResult } from './lib/figure.ts';
 import { FigureAnswer, type FigureJob } from './lib/figure-messages.ts';
 import { machineInfo } from './lib/machine.ts';
+import { sourceInfo } from './lib/source.ts';
 import { forkNode } from './lib/proc.ts';
 import { formatTable } from './lib/table.ts';
 
@@ -71,6 +72,7 @@ const out = resolve(values.out ?? join(benchDir, defaultOut));
 const log = (line: string): void => console.error(`bench: ${line}`);
 const startedAt = new Date();
 const machine = machineInfo();
+const source = await sourceInfo(join(benchDir, '..'));
 log(`${quick ? 'quick' : 'full'} run, ${runs} measured run(s) per figure, on ${machine.cores} × ${machine.cpu}, load ${machine.loadAverageAtStart.join(' ')}`);
 
 const results: FigureResult[] = [];
@@ -96,6 +98,7 @@ const report = {
   runsPerFigure: runs,
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
   machine,
+  source,
   summary: results.map((r) => ({ id: r.id, figure: r.figure, target: r.target, met: r.met })),
   figures: results,
   errors,
