@@ -1,6 +1,6 @@
 // One file: what it is, where it has got to, what is wrong with it, and what
 // the person can do about it.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { formatBytes } from '../lib/format.ts';
 import type { RowView } from '../store/row-view.ts';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -17,7 +17,8 @@ export interface RowActions {
 /** The id the error summary links to. */
 export const rowAnchor = (key: string) => `file-${key}`;
 
-export function FileRow({ row, actions }: { row: RowView; actions: RowActions }) {
+/** Memoised: a RowView is the same object while its row is unchanged (store/row-view.ts), so only changed rows render. */
+export const FileRow = memo(function FileRow({ row, actions }: { row: RowView; actions: RowActions }) {
   const anchor = rowAnchor(row.key);
   const hasErrors = row.problems.length > 0 || row.error !== null;
   const facts = [row.size === null ? null : formatBytes(row.size), row.typeLabel ? capitalise(row.typeLabel) : null].filter(
@@ -37,10 +38,11 @@ export function FileRow({ row, actions }: { row: RowView; actions: RowActions })
         )}
         {row.problems.length > 0 && (
           <ul className="ers-file__problems nhsuk-list">
-            {row.problems.map((message, i) => (
+            {row.problems.map((problem, i) => (
               <li key={i} className="nhsuk-error-message">
                 <span className="nhsuk-u-visually-hidden">Error: </span>
-                {message}
+                {problem.text}
+                {problem.rule && <span className="ers-file__rule nhsuk-body-s">{problem.rule}</span>}
               </li>
             ))}
           </ul>
@@ -75,7 +77,7 @@ export function FileRow({ row, actions }: { row: RowView; actions: RowActions })
       </div>
     </li>
   );
-}
+});
 
 function RowButton({ label, name, onClick }: { label: string; name: string; onClick: () => void }) {
   return (

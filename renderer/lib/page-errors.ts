@@ -33,7 +33,7 @@ export interface PageError {
 export function pageErrors(rows: readonly RowView[], anchor: (key: string) => string, ubrnError: string | null): PageError[] {
   const errors: PageError[] = [];
   for (const row of rows) {
-    for (const text of row.problems) errors.push({ href: `#${anchor(row.key)}`, text });
+    for (const problem of row.problems) errors.push({ href: `#${anchor(row.key)}`, text: problem.text });
     if (row.error) errors.push({ href: `#${anchor(row.key)}`, text: `${row.name} was not uploaded: ${row.error.message}` });
   }
   if (ubrnError) errors.push({ href: '#ubrn', text: ubrnError });

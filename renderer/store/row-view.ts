@@ -1,10 +1,17 @@
 // What one row of the file list shows, derived from the queue model. Pure,
 // so the wording and which actions are offered are tested without a DOM.
 import type { FileId, ItemStatus, UploadError } from '../../shared/ipc/contract.ts';
-import type { NameChange, RuleBreak } from '../../shared/rules/types.ts';
+import { RULE_LABELS, type NameChange, type RuleBreak } from '../../shared/rules/types.ts';
 import type { QueueModel, Row } from './queue-model.ts';
 
 export type RowStatus = ItemStatus | 'refused';
+
+export interface RowProblem {
+  /** What is wrong and what to do. */
+  readonly text: string;
+  /** Which rule, with its e-RS code ("Rule: file size (FILE_SIZE_ERROR)"); null for a refusal that is not a rule (a folder). */
+  readonly rule: string | null;
+}
 
 export interface RowView {
   readonly key: string;
@@ -16,7 +23,7 @@ export interface RowView {
   readonly typeLabel: string | null;
   readonly status: RowStatus;
   /** Every broken rule, or the refusal, in the order to show them. */
-  readonly problems: readonly string[];
+  readonly problems: readonly RowProblem[];
   readonly progress: { readonly sent: number; readonly total: number } | null;
   readonly ersFileId: string | null;
   readonly error: UploadError | null;
@@ -40,7 +47,7 @@ export function rowView(model: QueueModel, row: Row): RowView | null {
     return {
       ...blank(row.key, row.name),
       status: 'refused',
-      problems: [row.message],
+      problems: [{ text: row.message, rule: null }],
       actions: { ...NO_ACTIONS, dismiss: true },
     };
   }
@@ -85,8 +92,29 @@ export function rowView(model: QueueModel, row: Row): RowView | null {
   };
 }
 
+// The view made for each row last time, keyed by the object it was made from
+// (main's item view, or the local row) and checked against the other items it
+// names: an unchanged row keeps the same RowView, so a memoised FileRow skips
+// it and a burst of updates re-renders only the rows that changed.
+const made = new WeakMap<object, { readonly twin: string | undefined; readonly view: RowView }>();
+
 export function rowViews(model: QueueModel): RowView[] {
-  return model.rows.map((row) => rowView(model, row)).filter((view): view is RowView => view !== null);
+  const views: RowView[] = [];
+  for (const row of model.rows) {
+    const item = row.kind === 'item' ? model.items.get(row.key) : undefined;
+    const source: object = item ?? row;
+    const twin = item?.sameContentAs ? model.items.get(item.sameContentAs)?.name : undefined;
+    const cached = made.get(source);
+    if (cached && cached.twin === twin) {
+      views.push(cached.view);
+      continue;
+    }
+    const view = rowView(model, row);
+    if (view === null) continue;
+    made.set(source, { twin, view });
+    views.push(view);
+  }
+  return views;
 }
 
 /** Items main holds as ready to send (what "Upload n files" sends). */
@@ -96,8 +124,12 @@ export function readyCount(model: QueueModel): number {
   return n;
 }
 
-function messages(problems: readonly RuleBreak[]): string[] {
-  return problems.map((problem) => problem.message);
+function messages(problems: readonly RuleBreak[]): RowProblem[] {
+  return problems.map((problem) => ({ text: problem.message, rule: ruleCaption(problem) }));
+}
+
+export function ruleCaption(problem: Pick<RuleBreak, 'rule' | 'code'>): string {
+  return `Rule: ${RULE_LABELS[problem.rule]} (${problem.code})`;
 }
 
 function blank(key: string, name: string): RowView {

@@ -44,6 +44,18 @@ export type RuleId =
   | 'type-accepted'
   | 'content-matches';
 
+/** What each rule is called when a person is told which one a file broke ("Rule: file size (FILE_SIZE_ERROR)"). */
+export const RULE_LABELS: Readonly<Record<RuleId, string>> = {
+  'name-present': 'file name given',
+  'name-characters': 'characters in the file name',
+  'name-length': 'file name length',
+  'extension-present': 'file extension',
+  'size-not-empty': 'file not empty',
+  'size-limit': 'file size',
+  'type-accepted': 'accepted file types',
+  'content-matches': 'content matches the file type',
+};
+
 export interface RuleBreak {
   readonly rule: RuleId;
   readonly code: A020ErrorCode;

@@ -156,7 +156,7 @@ describe('app store', () => {
     await store.getState().addFiles([{ name: 'a.pdf', size: 1 }]);
     const [row] = rowViews(store.getState().queue);
     assert.equal(row?.status, 'refused');
-    assert.deepEqual(row?.problems, ['a.pdf was not added: The preview server answered 500']);
+    assert.deepEqual(row?.problems, [{ text: 'a.pdf was not added: The preview server answered 500', rule: null }]);
   });
 
   it('a burst of events and local checks makes one store update, applied in order before a later snapshot', async () => {

@@ -28,7 +28,10 @@ describe('row views', () => {
     const checked = setPendingCheck(model, keys[0] as string, { look: { format: 'unknown', label: 'a file', complete: true }, verdict: broken });
     const [view] = rowViews(checked);
     assert.equal(view?.status, 'rejected');
-    assert.deepEqual(view?.problems, ['letter.pdf is empty', 'letter.pdf does not look like a PDF']);
+    assert.deepEqual(view?.problems, [
+      { text: 'letter.pdf is empty', rule: 'Rule: file not empty (FILE_SIZE_ERROR)' },
+      { text: 'letter.pdf does not look like a PDF', rule: 'Rule: content matches the file type (CONFLICTING_VALUES)' },
+    ]);
     assert.equal(view?.size, 0);
     assert.deepEqual(view?.actions, { remove: false, cancel: false, retry: false, dismiss: false });
   });
@@ -78,7 +81,7 @@ describe('row views', () => {
     const model = resolveBatch(EMPTY_QUEUE, 1, { added: [], refused: [{ name: 'Referrals.pdf', message: 'Referrals.pdf is a folder' }] });
     const [view] = rowViews(model);
     assert.equal(view?.status, 'refused');
-    assert.deepEqual(view?.problems, ['Referrals.pdf is a folder']);
+    assert.deepEqual(view?.problems, [{ text: 'Referrals.pdf is a folder', rule: null }]);
     assert.equal(view?.actions.dismiss, true);
     assert.equal(view?.id, null);
   });
