@@ -29,13 +29,26 @@ export interface PageError {
   readonly text: string;
 }
 
-/** Every problem on the page, in page order: each file's, then the UBRN's. */
+/**
+ * The error summary's entries, in page order: one per file that has a problem (its first, with how many
+ * more its row shows), each linking to its row, then the UBRN's. Two files whose entries would read the
+ * same (the same file added twice) are told apart by their place in the list, so no line appears twice.
+ */
 export function pageErrors(rows: readonly RowView[], anchor: (key: string) => string, ubrnError: string | null): PageError[] {
-  const errors: PageError[] = [];
-  for (const row of rows) {
-    for (const problem of row.problems) errors.push({ href: `#${anchor(row.key)}`, text: problem.text });
-    if (row.error) errors.push({ href: `#${anchor(row.key)}`, text: `${row.name} was not uploaded: ${row.error.message}` });
-  }
+  const entries: { href: string; text: string; position: number }[] = [];
+  rows.forEach((row, i) => {
+    const first = row.problems[0]?.text ?? (row.error ? `${row.name} was not uploaded: ${row.error.message}` : null);
+    if (first === null) return;
+    const more = row.problems.length - 1 + (row.problems.length > 0 && row.error ? 1 : 0);
+    const text = more > 0 ? `${first} (and ${more} more ${more === 1 ? 'problem' : 'problems'})` : first;
+    entries.push({ href: `#${anchor(row.key)}`, text, position: i + 1 });
+  });
+  const seen = new Map<string, number>();
+  for (const entry of entries) seen.set(entry.text, (seen.get(entry.text) ?? 0) + 1);
+  const errors: PageError[] = entries.map(({ href, text, position }) => ({
+    href,
+    text: (seen.get(text) ?? 0) > 1 ? `${text} (file ${position} in the list)` : text,
+  }));
   if (ubrnError) errors.push({ href: '#ubrn', text: ubrnError });
   return errors;
 }

@@ -69,11 +69,28 @@ describe('error summary', () => {
       }),
     );
     assert.deepEqual(pageErrors(rows, (key) => `file-${key}`, 'The UBRN must be 12 digits. You entered 3'), [
-      { href: '#file-f_b0000000', text: 'b.pdf is empty' },
-      { href: '#file-f_b0000000', text: 'b.pdf has a long name' },
+      { href: '#file-f_b0000000', text: 'b.pdf is empty (and 1 more problem)' },
       { href: '#file-f_c0000000', text: 'c.pdf was not uploaded: e-RS is not available' },
       { href: '#ubrn', text: 'The UBRN must be 12 digits. You entered 3' },
     ]);
+  });
+});
+
+describe('error summary entries', () => {
+  it('one per file, each linking to its own row: the same file added twice is listed twice but never reads the same', () => {
+    const xlsx = (id: string) =>
+      item(id, {
+        name: 'bloods.xlsx',
+        status: 'rejected',
+        problems: [{ rule: 'type-accepted', code: 'INAPPROPRIATE_VALUE', message: 'bloods.xlsx is an Excel spreadsheet' }],
+      });
+    const rows = rowViews(applySnapshot(EMPTY_QUEUE, { items: [xlsx('f_x0000001'), item('f_ok000000'), xlsx('f_x0000002')] }));
+    const errors = pageErrors(rows, (key) => `file-${key}`, null);
+    assert.deepEqual(errors, [
+      { href: '#file-f_x0000001', text: 'bloods.xlsx is an Excel spreadsheet (file 1 in the list)' },
+      { href: '#file-f_x0000002', text: 'bloods.xlsx is an Excel spreadsheet (file 3 in the list)' },
+    ]);
+    assert.equal(new Set(errors.map((e) => e.text)).size, errors.length);
   });
 });
 
