@@ -68,7 +68,7 @@ export function createPreviewBridge(options: PreviewBridgeOptions): RendererBrid
     return (await readJson(response)) as OperationResponse<K>;
   }
 
-  /** A file the browser cannot read (a folder, a vanished file) is refused here, before anything is sent. */
+  /** A file the browser cannot read (a folder, a vanished file) is refused here: only looked for when a send failed. */
   async function readable(file: File): Promise<boolean> {
     try {
       await file.slice(0, 1).arrayBuffer();
@@ -109,14 +109,29 @@ export function createPreviewBridge(options: PreviewBridgeOptions): RendererBrid
     return (await readJson(response)) as AddFilesResult;
   }
 
+  /** One request's worth: if the browser could not read one of the files (a folder), find which and send the rest. */
+  async function sendReadable(batch: readonly File[]): Promise<AddFilesResult> {
+    const only = batch[0] as File;
+    if (batch.length === 1 && only.size > FILE_BATCH_TARGET_BYTES) return sendAlone(only);
+    try {
+      return await sendBatch(batch);
+    } catch (error) {
+      // fetch rejects with a TypeError when reading a body part fails; any answer from the server is not that.
+      if (error instanceof PreviewBridgeError) throw error;
+      const canRead = await Promise.all(batch.map(readable));
+      if (canRead.every(Boolean)) throw error;
+      const rest = batch.filter((_, i) => canRead[i]);
+      const result = rest.length > 0 ? await sendBatch(rest) : { added: [], refused: [] };
+      return { added: result.added, refused: [...batch.filter((_, i) => !canRead[i]).map(unreadable), ...result.refused] };
+    }
+  }
+
   async function addFiles(files: readonly File[]): Promise<AddFilesResult> {
-    const canRead = await Promise.all(files.map(readable));
-    const refused: AddFilesResult['refused'][number][] = files.filter((_, i) => !canRead[i]).map(unreadable);
     const added: AddFilesResult['added'][number][] = [];
+    const refused: AddFilesResult['refused'][number][] = [];
     // One after another, so the server adds the files in the order given.
-    for (const batch of planFileBatches(files.filter((_, i) => canRead[i]))) {
-      const only = batch[0] as File;
-      const result = batch.length === 1 && only.size > FILE_BATCH_TARGET_BYTES ? await sendAlone(only) : await sendBatch(batch);
+    for (const batch of planFileBatches(files)) {
+      const result = await sendReadable(batch);
       added.push(...result.added);
       refused.push(...result.refused);
     }

@@ -72,9 +72,14 @@ export interface AppStoreDeps<TFile> {
  * Files per request to main: each part's rows settle as its answer comes, so the list never holds a
  * pending and a real row for long. Parts go one after another, so main holds the files in drop order.
  */
-export const ADD_PART_SIZE = 50;
-/** Local checks running at once: they are a preview of main's verdict and must not crowd out main's answers. */
-const LOCAL_CHECKS_AT_ONCE = 2;
+export const ADD_PART_SIZE = 100;
+/**
+ * The local checks are a preview of main's verdict for when main is slow (a large file, a busy disk):
+ * they start only for rows main has not answered by then, one at a time, so that reading and sniffing
+ * 1,000 prefixes does not delay main's own answers.
+ */
+export const LOCAL_CHECK_DELAY_MS = 200;
+const LOCAL_CHECKS_AT_ONCE = 1;
 
 type QueueChange = EventPayloads['queue:changed'];
 /** An update waiting for the next frame; runs of changes or of checks are merged into one. */
@@ -183,13 +188,13 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
         set({ queue: model });
         const keys = parts.flatMap((part) => part.keys);
         for (const key of keys) awaitingMain.add(key);
-        // The quick checks run beside main's, a few at a time; a row main has answered for needs none.
-        const checks = runLimited(files.length, LOCAL_CHECKS_AT_ONCE, async (i) => {
+        // The quick checks, for rows main is slow to answer; a row main has answered for needs none.
+        const checks = delay(LOCAL_CHECK_DELAY_MS).then(() => runLimited(files.length, LOCAL_CHECKS_AT_ONCE, async (i) => {
           const key = keys[i] as string;
           if (!awaitingMain.has(key)) return;
           const check = await deps.checkLocally(files[i] as TFile);
           if (awaitingMain.has(key)) defer({ kind: 'checks', checks: new Map([[key, check]]) });
-        });
+        }));
         const answers: AddFilesResult[] = [];
         const failures: string[] = [];
         for (const part of parts) {
@@ -286,3 +291,5 @@ async function runLimited(count: number, limit: number, task: (index: number) =>
   };
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
