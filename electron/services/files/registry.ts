@@ -22,6 +22,7 @@ import {
   unknownId,
   type FileRefusalReason,
 } from './access-errors.ts';
+import { BufferPool } from './buffer-pool.ts';
 import type { FsPort } from './fs-port.ts';
 import { OVERSIZED_PREFIX_BYTES, readOnce } from './read-once.ts';
 
@@ -53,6 +54,13 @@ export interface CheckedFile {
   readonly mtimeMs: number | null;
   /** False when the file is over the size limit and was not read in full (the verdict refuses it). */
   readonly complete: boolean;
+  /**
+   * Done with `bytes`: a large file's bytes live in one of the registry's
+   * reusable buffers, which the next read may then fill. Call it once nothing
+   * reads `bytes` any more (after the send has ended, not when it is aborted);
+   * later calls do nothing. Not calling it is safe, only costlier.
+   */
+  release(): void;
 }
 
 export interface FileRegistryOptions {
@@ -60,6 +68,8 @@ export interface FileRegistryOptions {
   readonly fs?: FsPort;
   /** Largest file that may be sent; defaults to the e-RS limit. */
   readonly maxBytes?: number;
+  /** Reusable read buffers for large files, one per upload in flight (default 2, the queue's concurrency); 0 for none. */
+  readonly bufferSlots?: number;
 }
 
 /** 16 random bytes as url-safe base64: 'f_' + 22 characters, unguessable by a page. */
@@ -89,10 +99,12 @@ export class FileRegistry {
   readonly #sizeSeen = new Map<FileId, number>();
   readonly #fs: FsPort;
   readonly #maxBytes: number;
+  readonly #pool: BufferPool;
 
   constructor(options: FileRegistryOptions = {}) {
     this.#fs = options.fs ?? nodeFs;
     this.#maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
+    this.#pool = new BufferPool(this.#maxBytes + 1, options.bufferSlots ?? 2);
   }
 
   /**
@@ -142,26 +154,36 @@ export class FileRegistry {
     if (file === undefined) throw new FileAccessError(unknownId());
     const read =
       file.source.kind === 'path'
-        ? await readOnce(this.#fs, file.source.path, file.name, this.#maxBytes, this.#sizeSeen.get(file.id))
+        ? await readOnce(this.#fs, file.source.path, file.name, this.#maxBytes, this.#sizeSeen.get(file.id), this.#pool)
         : this.#fromMemory(file.source.bytes);
-    const look = await identifyContent(read.bytes, { complete: read.complete });
-    const verdict = validateAttachment({ name: file.name, size: read.size, look }, hintsForName(file.name));
+    let look: ContentLook;
+    let verdict: Verdict;
+    let hash: string;
+    try {
+      look = await identifyContent(read.bytes, { complete: read.complete });
+      verdict = validateAttachment({ name: file.name, size: read.size, look }, hintsForName(file.name));
+      hash = sha256(read.bytes);
+    } catch (error) {
+      read.release();
+      throw error;
+    }
     return {
       id: file.id,
       name: file.name,
       bytes: read.bytes,
       size: read.size,
-      sha256: sha256(read.bytes),
+      sha256: hash,
       look,
       verdict,
       mtimeMs: read.mtimeMs,
       complete: read.complete,
+      release: read.release,
     };
   }
 
   #fromMemory(bytes: Uint8Array) {
     const complete = bytes.length <= this.#maxBytes;
-    return { bytes: complete ? bytes : bytes.subarray(0, OVERSIZED_PREFIX_BYTES), size: bytes.length, complete, mtimeMs: null };
+    return { bytes: complete ? bytes : bytes.subarray(0, OVERSIZED_PREFIX_BYTES), size: bytes.length, complete, mtimeMs: null, release: () => undefined };
   }
 
   #add(name: string, source: FileSource): RegisteredFile {

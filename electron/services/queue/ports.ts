@@ -16,6 +16,8 @@ export interface CheckedFileLike {
   readonly mtimeMs: number | null;
   /** False when only the start of an oversized file was read (so sha256 covers only that). */
   readonly complete?: boolean;
+  /** The queue is done with `bytes` (the check is over, or the send has ended): their buffer may be reused. */
+  release?(): void;
 }
 
 export interface FileSource {

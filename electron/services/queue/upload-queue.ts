@@ -171,6 +171,8 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
       item.error = say.unreadableError(unreadableMessage(item, error));
       return;
     }
+    // Only the facts are kept: the bytes are read again when the file is sent.
+    checked.release?.();
     if (items.get(item.id) !== item) return; // removed while it was being read
     if (!adopt && item.sha256 !== null && checked.sha256 !== item.sha256) {
       move(item, 'changed');
@@ -272,6 +274,15 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
       item.error = say.unreadableError(unreadableMessage(item, error));
       return;
     }
+    try {
+      await sendChecked(item, flight, checked);
+    } finally {
+      // Only once the uploader has returned (the request is over, even when aborted) may the bytes' buffer be reused.
+      checked.release?.();
+    }
+  }
+
+  async function sendChecked(item: QueueItem, flight: Flight, checked: CheckedFileLike): Promise<void> {
     if (flight.reason) return settleAborted(item, flight);
     if (checked.sha256 !== item.sha256) {
       move(item, 'changed');
@@ -597,6 +608,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
           item.error = say.unreadableError(unreadableMessage(item, error));
           continue;
         }
+        checked.release?.();
         const same = checked.sha256 === recorded.sha256 && checked.size === recorded.size && checked.mtimeMs === recorded.mtimeMs;
         if (!same) {
           item.status = 'changed';
