@@ -1,5 +1,5 @@
 // The one screen: sign in, add files, see each file's verdict and progress, upload.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { DropZone } from './components/DropZone.tsx';
 import { ErrorSummary } from './components/ErrorSummary.tsx';
 import { FileList } from './components/FileList.tsx';
@@ -12,7 +12,7 @@ import { UploadButton } from './components/UploadButton.tsx';
 import { pageErrors, uploadBlockedBecause } from './lib/page-errors.ts';
 import { checkUbrn } from './lib/ubrn.ts';
 import { useActions, useApp } from './store/context.tsx';
-import { readyCount, rowViews } from './store/row-view.ts';
+import { heldBackCount, readyCount, rowViews } from './store/row-view.ts';
 
 const NOT_A_FILE = {
   name: 'The item you dropped',
@@ -44,10 +44,14 @@ export function App() {
 
   const rows = useMemo(() => rowViews(queue), [queue]);
   const ready = readyCount(queue);
+  const held = heldBackCount(queue);
   const ubrn = checkUbrn(ubrnText);
+  // The row actions are made once; "Upload anyway" reads the UBRN as it is when pressed.
+  const ubrnNow = useRef(ubrn);
+  ubrnNow.current = ubrn;
   // Judge the UBRN once the person has left the field or typed a whole one.
   const ubrnError = !ubrn.ok && (ubrnLeft || ubrnText.replace(/[\s-]/g, '').length >= 12) ? ubrn.message : null;
-  const blocked = uploadBlockedBecause(session, ready, ubrnError ? ubrn : { ok: true, ubrn: null });
+  const blocked = uploadBlockedBecause(session, ready, ubrnError ? ubrn : { ok: true, ubrn: null }, held);
   const errors = pageErrors(rows, rowAnchor, ubrnError);
 
   const rowActions: RowActions = useMemo(
@@ -66,6 +70,14 @@ export function App() {
         actions.announce(`${row.name} removed`);
       },
       copied: (row) => actions.announce(`e-RS file id for ${row.name} copied`),
+      uploadAnyway: (row) => {
+        const check = ubrnNow.current;
+        if (!check.ok) {
+          setUbrnLeft(true);
+          return;
+        }
+        if (row.id) void actions.uploadAnyway(row.id, check.ubrn).then(() => actions.announce(`Uploading ${row.name}`));
+      },
     }),
     [actions],
   );

@@ -40,6 +40,7 @@ import { createUploadQueue, UnknownItemError, type QueueEntry, type UploadQueue 
 import { auditTrailLocation } from './audit/audit-files.ts';
 import { auditSendFile } from './audit/audited-upload.ts';
 import { createAuditTrail } from './audit/audit-trail.ts';
+import { heldBackCopies } from '../../shared/queue/same-content.ts';
 
 export interface Backend {
   /** Implements every operation in shared/ipc/contract.ts OPERATIONS (requests already schema-validated by the caller). */
@@ -445,7 +446,9 @@ export async function assembleBackend<S extends SessionLike>(parts: BackendParts
     },
     'queue:upload': async (request: OperationRequest<'queue:upload'>) => {
       if (!keeper.canUpload()) throw new BackendError(uploadRefusal(keeper.view()));
-      return queue.upload({ ...(request.ids ? { ids: request.ids } : {}), ...(request.ubrn ? { ubrn: request.ubrn } : {}) });
+      // Without ids: every ready item except copies of another item's content (the person sends those by id, "Upload anyway").
+      const ids = request.ids ?? readyExceptCopies(queue.snapshot().items);
+      return queue.upload({ ids, ...(request.ubrn ? { ubrn: request.ubrn } : {}) });
     },
     'session:get': async () => keeper.view(),
     'session:sign-in': (request) => keeper.signIn(request),
@@ -486,4 +489,10 @@ export async function assembleBackend<S extends SessionLike>(parts: BackendParts
       return closing;
     },
   };
+}
+
+/** The ready items "Upload n files" sends: all but the copies heldBackCopies leaves out. */
+function readyExceptCopies(items: readonly QueueItemView[]): FileId[] {
+  const held = heldBackCopies(items);
+  return items.filter((item) => item.status === 'ready' && !held.has(item.id)).map((item) => item.id);
 }

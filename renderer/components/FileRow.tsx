@@ -11,6 +11,7 @@ export interface RowActions {
   readonly cancel: (row: RowView) => void;
   readonly retry: (row: RowView) => void;
   readonly dismiss: (row: RowView) => void;
+  readonly uploadAnyway: (row: RowView) => void;
   readonly copied: (row: RowView) => void;
 }
 
@@ -39,9 +40,11 @@ export const FileRow = memo(function FileRow({ row, actions }: { row: RowView; a
         {row.problems.length > 0 && (
           <ul className="ers-file__problems nhsuk-list">
             {row.problems.map((problem, i) => (
-              <li key={i} className="nhsuk-error-message">
-                <span className="nhsuk-u-visually-hidden">Error: </span>
-                {problem.text}
+              <li key={i}>
+                <span className="nhsuk-error-message">
+                  <span className="nhsuk-u-visually-hidden">Error: </span>
+                  {problem.text}
+                </span>
                 {problem.rule && <span className="ers-file__rule nhsuk-body-s">{problem.rule}</span>}
               </li>
             ))}
@@ -53,8 +56,12 @@ export const FileRow = memo(function FileRow({ row, actions }: { row: RowView; a
             {row.error.message}
           </p>
         )}
-        {row.sameContentAs && (
-          <p className="ers-file__warning nhsuk-body-s">Same content as {row.sameContentAs}</p>
+        {row.heldBackFor ? (
+          <p className="ers-file__warning nhsuk-body-s">
+            Not sent: same content as {row.heldBackFor}. Remove it, or upload it anyway
+          </p>
+        ) : (
+          row.sameContentAs && <p className="ers-file__warning nhsuk-body-s">Same content as {row.sameContentAs}</p>
         )}
         {row.possibleDuplicate && (
           <p className="ers-file__warning nhsuk-body-s">
@@ -70,6 +77,7 @@ export const FileRow = memo(function FileRow({ row, actions }: { row: RowView; a
         <StatusTag status={row.status} />
       </div>
       <div className="ers-file__actions">
+        {row.actions.uploadAnyway && <RowButton label="Upload anyway" name={row.name} onClick={() => actions.uploadAnyway(row)} />}
         {row.actions.retry && <RowButton label="Try again" name={row.name} onClick={() => actions.retry(row)} />}
         {row.actions.cancel && <RowButton label="Cancel" name={row.name} onClick={() => actions.cancel(row)} />}
         {row.actions.remove && <RowButton label="Remove" name={row.name} onClick={() => actions.remove(row)} />}

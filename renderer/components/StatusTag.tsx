@@ -4,6 +4,7 @@ import type { RowStatus } from '../store/row-view.ts';
 const TAGS: Readonly<Record<RowStatus, { readonly text: string; readonly colour: string }>> = {
   checking: { text: 'Checking', colour: 'grey' },
   ready: { text: 'Ready to upload', colour: 'blue' },
+  held: { text: 'Not sent', colour: 'orange' },
   queued: { text: 'Waiting', colour: 'white' },
   uploading: { text: 'Uploading', colour: 'yellow' },
   uploaded: { text: 'Uploaded', colour: 'green' },

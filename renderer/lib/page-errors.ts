@@ -5,7 +5,7 @@ import type { RowView } from '../store/row-view.ts';
 import type { UbrnCheck } from './ubrn.ts';
 
 /** Why the Upload button cannot be used now, or null when it can. */
-export function uploadBlockedBecause(session: SessionView | null, ready: number, ubrn: UbrnCheck): string | null {
+export function uploadBlockedBecause(session: SessionView | null, ready: number, ubrn: UbrnCheck, heldBack = 0): string | null {
   if (session === null) return 'Checking whether you are signed in';
   switch (session.status) {
     case 'signed-out':
@@ -19,6 +19,7 @@ export function uploadBlockedBecause(session: SessionView | null, ready: number,
       break;
   }
   if (session.role !== null && !session.role.canUpload) return 'Your role cannot attach files to referrals';
+  if (ready === 0 && heldBack > 0) return 'The files left have the same content as files already added: remove them, or upload them anyway';
   if (ready === 0) return 'Add a file that passes the checks to upload it';
   if (!ubrn.ok) return 'Correct the UBRN to upload files';
   return null;

@@ -51,7 +51,10 @@ export interface AppActions<TFile> {
   dismiss(key: string): void;
   /** Show a refusal for something that never reached main (a dropped link or text). */
   refuseLocally(name: string, message: string): void;
+  /** Send every ready item main does not leave out as a copy (main decides which: no ids are sent). */
   upload(ubrn: string | null): Promise<void>;
+  /** Send one item by its id, even though it has the same content as another ("Upload anyway"). */
+  uploadAnyway(id: FileId, ubrn: string | null): Promise<void>;
   signIn(request: OperationRequest<'session:sign-in'>): Promise<SignInFailure | null>;
   chooseRole(request: OperationRequest<'session:choose-role'>): Promise<void>;
   signOut(): Promise<void>;
@@ -247,6 +250,8 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
         await queueOp(() => bridge.upload(ubrn ? { ubrn } : {}), 'start the upload');
         set({ uploading: false });
       },
+
+      uploadAnyway: (id, ubrn) => queueOp(() => bridge.upload({ ids: [id], ...(ubrn ? { ubrn } : {}) }), 'start the upload'),
 
       async signIn(request) {
         try {

@@ -2,9 +2,11 @@
 // so the wording and which actions are offered are tested without a DOM.
 import type { FileId, ItemStatus, UploadError } from '../../shared/ipc/contract.ts';
 import { RULE_LABELS, type NameChange, type RuleBreak } from '../../shared/rules/types.ts';
+import { heldBackCopies } from '../../shared/queue/same-content.ts';
 import type { QueueModel, Row } from './queue-model.ts';
 
-export type RowStatus = ItemStatus | 'refused';
+/** 'held': ready, but left out of "Upload n files" as a copy of another item (shared/queue/same-content.ts). */
+export type RowStatus = ItemStatus | 'refused' | 'held';
 
 export interface RowProblem {
   /** What is wrong and what to do. */
@@ -30,6 +32,8 @@ export interface RowView {
   readonly possibleDuplicate: boolean;
   /** Name of the earlier item with the same content. */
   readonly sameContentAs: string | null;
+  /** Set when "Upload n files" leaves this copy out: the name of the item with the same content that is sent. */
+  readonly heldBackFor: string | null;
   /** True while only the renderer's quick check has run: main has not answered yet. */
   readonly provisional: boolean;
   readonly actions: {
@@ -37,12 +41,15 @@ export interface RowView {
     readonly cancel: boolean;
     readonly retry: boolean;
     readonly dismiss: boolean;
+    /** Send this copy even though another item has the same content. */
+    readonly uploadAnyway: boolean;
   };
 }
 
-const NO_ACTIONS = { remove: false, cancel: false, retry: false, dismiss: false } as const;
+const NO_ACTIONS = { remove: false, cancel: false, retry: false, dismiss: false, uploadAnyway: false } as const;
 
-export function rowView(model: QueueModel, row: Row): RowView | null {
+/** held: the ready copies left out of "Upload n files" (heldBackCopies over the model's items). */
+export function rowView(model: QueueModel, row: Row, held: ReadonlyMap<FileId, FileId> = heldBackCopies(model.items.values())): RowView | null {
   if (row.kind === 'refused') {
     return {
       ...blank(row.key, row.name),
@@ -67,6 +74,8 @@ export function rowView(model: QueueModel, row: Row): RowView | null {
   const item = model.items.get(row.key);
   if (!item) return null;
   const twin = item.sameContentAs ? model.items.get(item.sameContentAs) : undefined;
+  const heldFor = held.get(item.id);
+  const heldBackFor = heldFor === undefined ? null : (model.items.get(heldFor)?.name ?? 'a file added earlier');
   const inFlight = item.status === 'queued' || item.status === 'uploading';
   return {
     key: item.id,
@@ -75,19 +84,21 @@ export function rowView(model: QueueModel, row: Row): RowView | null {
     nameChange: item.nameChange,
     size: item.size,
     typeLabel: item.typeLabel,
-    status: item.status,
+    status: heldBackFor === null ? item.status : 'held',
     problems: messages(item.problems),
     progress: item.status === 'uploading' ? item.progress : null,
     ersFileId: item.ersFileId,
     error: item.status === 'failed' ? item.error : null,
     possibleDuplicate: item.possibleDuplicate,
     sameContentAs: item.sameContentAs ? (twin?.name ?? 'a file added earlier') : null,
+    heldBackFor,
     provisional: false,
     actions: {
       remove: !inFlight,
       cancel: inFlight,
       retry: item.status === 'failed' && (item.error?.retryable ?? false),
       dismiss: false,
+      uploadAnyway: heldBackFor !== null,
     },
   };
 }
@@ -96,32 +107,40 @@ export function rowView(model: QueueModel, row: Row): RowView | null {
 // (main's item view, or the local row) and checked against the other items it
 // names: an unchanged row keeps the same RowView, so a memoised FileRow skips
 // it and a burst of updates re-renders only the rows that changed.
-const made = new WeakMap<object, { readonly twin: string | undefined; readonly view: RowView }>();
+const made = new WeakMap<object, { readonly twin: string | undefined; readonly heldFor: string | undefined; readonly view: RowView }>();
 
 export function rowViews(model: QueueModel): RowView[] {
   const views: RowView[] = [];
+  const held = heldBackCopies(model.items.values());
   for (const row of model.rows) {
     const item = row.kind === 'item' ? model.items.get(row.key) : undefined;
     const source: object = item ?? row;
     const twin = item?.sameContentAs ? model.items.get(item.sameContentAs)?.name : undefined;
+    const heldId = item ? held.get(item.id) : undefined;
+    const heldFor = heldId === undefined ? undefined : (model.items.get(heldId)?.name ?? '');
     const cached = made.get(source);
-    if (cached && cached.twin === twin) {
+    if (cached && cached.twin === twin && cached.heldFor === heldFor) {
       views.push(cached.view);
       continue;
     }
-    const view = rowView(model, row);
+    const view = rowView(model, row, held);
     if (view === null) continue;
-    made.set(source, { twin, view });
+    made.set(source, { twin, heldFor, view });
     views.push(view);
   }
   return views;
 }
 
-/** Items main holds as ready to send (what "Upload n files" sends). */
+/** What "Upload n files" sends: the items main holds as ready, less the copies it leaves out (as main does). */
 export function readyCount(model: QueueModel): number {
   let n = 0;
   for (const item of model.items.values()) if (item.status === 'ready') n++;
-  return n;
+  return n - heldBackCopies(model.items.values()).size;
+}
+
+/** Ready copies left out of "Upload n files", waiting for "Upload anyway" or Remove. */
+export function heldBackCount(model: QueueModel): number {
+  return heldBackCopies(model.items.values()).size;
 }
 
 function messages(problems: readonly RuleBreak[]): RowProblem[] {
@@ -147,6 +166,7 @@ function blank(key: string, name: string): RowView {
     error: null,
     possibleDuplicate: false,
     sameContentAs: null,
+    heldBackFor: null,
     provisional: false,
     actions: NO_ACTIONS,
   };

@@ -112,3 +112,26 @@ test('an invalid UBRN is explained in the NHS.UK error pattern and blocks the up
   await expect(page.locator('#upload-reason')).toHaveText('Correct the UBRN to upload files');
   expect(app.uploadRequests()).toEqual([]);
 });
+
+test('a copy of a file already in the list is left out of Upload, in main too, until Upload anyway sends it', async ({ page, app }) => {
+  await page.goto(app.url);
+  await signIn(page);
+  await dropFiles(page, [await fixture('referral.pdf'), await fixture('scan.png'), await fixture('referral.pdf', 'referral copy.pdf')]);
+  const copy = row(page, 'referral copy.pdf');
+  await expect(copy.locator('.nhsuk-tag')).toHaveText('Not sent');
+  await page.getByRole('button', { name: 'Upload 2 files' }).click();
+  for (const name of ['referral.pdf', 'scan.png']) {
+    await expect(row(page, name).locator('.nhsuk-tag'), name).toHaveText('Uploaded', { timeout: 20_000 });
+  }
+  await expect(copy.locator('.ers-file__warning')).toHaveText('Not sent: same content as referral.pdf. Remove it, or upload it anyway');
+  expect(app.uploadRequests().map((r) => r.fileName).sort()).toEqual(['referral.pdf', 'scan.png']);
+  // Main is the source of truth: an upload without ids leaves the copy out whoever asks.
+  const again = await app.backend.handlers['queue:upload']({});
+  expect(again.items.find((item) => item.name === 'referral copy.pdf')?.status).toBe('ready');
+  await expect(page.locator('#upload-reason')).toHaveText(
+    'The files left have the same content as files already added: remove them, or upload them anyway',
+  );
+  await copy.getByRole('button', { name: 'Upload anyway referral copy.pdf' }).click();
+  await expect(copy.locator('.nhsuk-tag')).toHaveText('Uploaded', { timeout: 20_000 });
+  expect(app.uploadRequests().map((r) => r.fileName).sort()).toEqual(['referral copy.pdf', 'referral.pdf', 'scan.png']);
+});

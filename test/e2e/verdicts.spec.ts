@@ -44,6 +44,10 @@ test('each dropped file shows its verdict from its bytes, not its name or browse
     await expect(it.locator('.nhsuk-tag'), name).toHaveText('Cannot upload');
     await expect(it.locator('.nhsuk-error-message').first(), name).toHaveText(message);
   }
+  // Each names the rule it broke and its e-RS code.
+  await expect(row(page, 'bloods.xlsx').locator('.ers-file__rule')).toHaveText('Rule: accepted file types (INAPPROPRIATE_VALUE)');
+  await expect(row(page, 'too-big.pdf').locator('.ers-file__rule')).toHaveText('Rule: file size (FILE_SIZE_ERROR)');
+  await expect(row(page, 'letter.pdf').locator('.ers-file__rule')).toHaveText('Rule: content matches the file type (CONFLICTING_VALUES)');
   // The type each row shows is what the bytes are.
   await expect(row(page, 'referral.doc').locator('.ers-file__facts')).toContainText('10 KB');
   // Every problem is in the error summary too, linking to its file.
@@ -66,11 +70,29 @@ test('a name that e-RS will store differently says so before upload', async ({ p
   await expect(it.locator('.ers-file__note')).toContainText("Will be stored as Dr O'Brien - referral.pdf");
 });
 
-test('the same content added twice is flagged', async ({ page, app }) => {
+test('the same content added twice is flagged, and the copy is not sent unless asked', async ({ page, app }) => {
   await page.goto(app.url);
   await dropFiles(page, [await fixture('referral.pdf'), await fixture('referral.pdf', 'referral copy.pdf')]);
-  await expect(row(page, 'referral copy.pdf').locator('.ers-file__warning')).toHaveText('Same content as referral.pdf');
+  await expect(row(page, 'referral copy.pdf').locator('.ers-file__warning')).toHaveText(
+    'Not sent: same content as referral.pdf. Remove it, or upload it anyway',
+  );
+  await expect(row(page, 'referral copy.pdf').locator('.nhsuk-tag')).toHaveText('Not sent');
+  await expect(row(page, 'referral copy.pdf').getByRole('button', { name: 'Upload anyway referral copy.pdf' })).toBeVisible();
   await expect(row(page, 'referral.pdf').locator('.ers-file__warning')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Upload 1 file' })).toBeVisible();
+});
+
+test('two files with the same problem are each listed once in the error summary, each linking to its own row', async ({ page, app }) => {
+  await page.goto(app.url);
+  await dropFiles(page, [await fixture('bloods.xlsx'), await fixture('bloods.xlsx')]);
+  await expect(page.locator('li.ers-file .nhsuk-tag')).toHaveText(['Cannot upload', 'Cannot upload']);
+  const links = page.locator('.nhsuk-error-summary').getByRole('link');
+  await expect(links).toHaveText([/^bloods\.xlsx is an Excel spreadsheet.* \(file 1 in the list\)$/, /^bloods\.xlsx is an Excel spreadsheet.* \(file 2 in the list\)$/]);
+  const rows = page.locator('li.ers-file');
+  await links.nth(1).click();
+  await expect(rows.nth(1)).toBeFocused();
+  await links.nth(0).click();
+  await expect(rows.nth(0)).toBeFocused();
 });
 
 test('something dropped that is not a file is refused with what to do, and can be removed', async ({ page, app }) => {

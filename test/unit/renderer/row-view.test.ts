@@ -33,7 +33,7 @@ describe('row views', () => {
       { text: 'letter.pdf does not look like a PDF', rule: 'Rule: content matches the file type (CONFLICTING_VALUES)' },
     ]);
     assert.equal(view?.size, 0);
-    assert.deepEqual(view?.actions, { remove: false, cancel: false, retry: false, dismiss: false });
+    assert.deepEqual(view?.actions, { remove: false, cancel: false, retry: false, dismiss: false, uploadAnyway: false });
   });
 
   it("main's items offer cancel while in flight, remove otherwise, retry only when main says it may help", () => {
