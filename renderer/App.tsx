@@ -1,5 +1,5 @@
 // The one screen: sign in, add files, see each file's verdict and progress, upload.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DropZone } from './components/DropZone.tsx';
 import { ErrorSummary } from './components/ErrorSummary.tsx';
 import { FileList } from './components/FileList.tsx';
@@ -9,7 +9,7 @@ import { LiveRegion } from './components/LiveRegion.tsx';
 import { SessionPanel } from './components/SessionPanel.tsx';
 import { UbrnField } from './components/UbrnField.tsx';
 import { UploadButton } from './components/UploadButton.tsx';
-import { pageErrors, uploadBlockedBecause } from './lib/page-errors.ts';
+import { pageErrors, uploadBlockedBecause, type PageError } from './lib/page-errors.ts';
 import { checkUbrn } from './lib/ubrn.ts';
 import { useActions, useApp } from './store/context.tsx';
 import { heldBackCount, readyCount, rowViews } from './store/row-view.ts';
@@ -28,6 +28,12 @@ export function App() {
   const actions = useActions();
   const [ubrnText, setUbrnText] = useState('');
   const [ubrnLeft, setUbrnLeft] = useState(false);
+  // The sign-in form's problem; seq changes with each failed attempt so the summary takes focus each time.
+  const [formError, setFormError] = useState<{ readonly error: PageError; readonly seq: number } | null>(null);
+  const reportFormError = useCallback(
+    (error: PageError | null) => setFormError((was) => (error === null ? null : { error, seq: (was?.seq ?? 0) + 1 })),
+    [],
+  );
 
   useEffect(() => {
     let stop: (() => void) | null = null;
@@ -52,7 +58,8 @@ export function App() {
   // Judge the UBRN once the person has left the field or typed a whole one.
   const ubrnError = !ubrn.ok && (ubrnLeft || ubrnText.replace(/[\s-]/g, '').length >= 12) ? ubrn.message : null;
   const blocked = uploadBlockedBecause(session, ready, ubrnError ? ubrn : { ok: true, ubrn: null }, held);
-  const errors = pageErrors(rows, rowAnchor, ubrnError);
+  // In page order: the sign-in form is above the files.
+  const errors = [...(formError ? [formError.error] : []), ...pageErrors(rows, rowAnchor, ubrnError)];
 
   const rowActions: RowActions = useMemo(
     () => ({
@@ -101,7 +108,7 @@ export function App() {
         <main className="nhsuk-main-wrapper" id="maincontent">
           <div className="nhsuk-grid-row">
             <div className="nhsuk-grid-column-full">
-              <ErrorSummary errors={errors} />
+              <ErrorSummary errors={errors} focusRequest={formError?.seq ?? 0} />
               {session?.environment.isSandbox && (
                 <p className="ers-environment">
                   <strong className="nhsuk-tag nhsuk-tag--purple">Sandbox</strong>{' '}
@@ -122,7 +129,9 @@ export function App() {
                   </div>
                 </div>
               )}
-              {session && <SessionPanel session={session} signIn={actions.signIn} chooseRole={actions.chooseRole} />}
+              {session && (
+                <SessionPanel session={session} signIn={actions.signIn} chooseRole={actions.chooseRole} onFormError={reportFormError} />
+              )}
               <DropZone
                 onFiles={(files) => void actions.addFiles(files)}
                 onNotAFile={() => actions.refuseLocally(NOT_A_FILE.name, NOT_A_FILE.message)}

@@ -1,10 +1,16 @@
 // The NHS.UK error summary: every problem on the page, each linking to where
-// it is. It does not take focus or use role="alert" here: files arrive while
-// the person is doing something else, and the live region already says what
-// happened.
+// it is. A file's problem does not move focus here: files arrive while the
+// person is doing something else, and the live region already says what
+// happened. A form the person just submitted does (focusRequest changes), as
+// the NHS.UK pattern asks.
+import { useEffect, useRef } from 'react';
 import type { PageError } from '../lib/page-errors.ts';
 
-export function ErrorSummary({ errors }: { errors: readonly PageError[] }) {
+export function ErrorSummary({ errors, focusRequest = 0 }: { errors: readonly PageError[]; focusRequest?: number }) {
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focusRequest > 0) summary.current?.focus();
+  }, [focusRequest]);
   if (errors.length === 0) return null;
   const focusTarget = (href: string) => {
     const target = document.getElementById(href.slice(1));
@@ -12,7 +18,7 @@ export function ErrorSummary({ errors }: { errors: readonly PageError[] }) {
     target?.scrollIntoView({ block: 'center' });
   };
   return (
-    <div className="nhsuk-error-summary" aria-labelledby="error-summary-title">
+    <div className="nhsuk-error-summary" aria-labelledby="error-summary-title" tabIndex={-1} ref={summary}>
       <h2 className="nhsuk-error-summary__title" id="error-summary-title">
         There is a problem
       </h2>

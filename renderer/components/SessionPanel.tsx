@@ -1,17 +1,20 @@
 // Signing in to e-RS, choosing the role to work in, and what to do when the
 // smartcard is removed or e-RS ends the session. The file list stays on the
 // page throughout: nothing is lost, it just is not sent.
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { OperationRequest, RoleView, SessionView, SignInFailure } from '../../shared/ipc/contract.ts';
 import { formatBusinessFunction } from '../lib/format.ts';
+import type { PageError } from '../lib/page-errors.ts';
 
 export interface SessionPanelProps {
   readonly session: SessionView;
   readonly signIn: (request: OperationRequest<'session:sign-in'>) => Promise<SignInFailure | null>;
   readonly chooseRole: (request: OperationRequest<'session:choose-role'>) => Promise<void>;
+  /** The sign-in form's problem for the page's error summary (null when it has none), as NHS.UK forms do. */
+  readonly onFormError: (error: PageError | null) => void;
 }
 
-export function SessionPanel({ session, signIn, chooseRole }: SessionPanelProps) {
+export function SessionPanel({ session, signIn, chooseRole, onFormError }: SessionPanelProps) {
   switch (session.status) {
     case 'active':
       return null;
@@ -22,6 +25,7 @@ export function SessionPanel({ session, signIn, chooseRole }: SessionPanelProps)
         <SignIn
           session={session}
           signIn={signIn}
+          onFormError={onFormError}
           heading="Your smartcard was removed"
           lead="Your files are still here, but nothing will be sent until you sign in again."
         />
@@ -31,6 +35,7 @@ export function SessionPanel({ session, signIn, chooseRole }: SessionPanelProps)
         <SignIn
           session={session}
           signIn={signIn}
+          onFormError={onFormError}
           heading="Session ended: sign in again"
           lead="e-RS ended your session. Your files are still here: sign in again and they will carry on."
         />
@@ -40,6 +45,7 @@ export function SessionPanel({ session, signIn, chooseRole }: SessionPanelProps)
         <SignIn
           session={session}
           signIn={signIn}
+          onFormError={onFormError}
           heading="Sign in to e-RS"
           lead="You need to sign in before files can be uploaded. You can add and check files now."
         />
@@ -50,13 +56,21 @@ export function SessionPanel({ session, signIn, chooseRole }: SessionPanelProps)
 function SignIn({
   session,
   signIn,
+  onFormError,
   heading,
   lead,
-}: Pick<SessionPanelProps, 'session' | 'signIn'> & { heading: string; lead: string }) {
+}: Pick<SessionPanelProps, 'session' | 'signIn' | 'onFormError'> & { heading: string; lead: string }) {
   const id = useId();
   const [pin, setPin] = useState('');
   const [token, setToken] = useState('');
-  const [failure, setFailure] = useState<{ field: 'pin' | 'token'; message: string } | null>(null);
+  const [failure, setShownFailure] = useState<{ field: 'pin' | 'token'; message: string } | null>(null);
+  // Shown beside the field and, each time it is set, at the top of the page in the error summary.
+  const setFailure = (next: { field: 'pin' | 'token'; message: string } | null) => {
+    setShownFailure(next);
+    onFormError(next === null ? null : { href: `#${id}-${next.field}`, text: next.message });
+  };
+  // A form that goes (signed in, or the session moved on) takes its problem with it.
+  useEffect(() => () => onFormError(null), [onFormError]);
   const [busy, setBusy] = useState(false);
   const smartcard = session.signInMethods.includes('smartcard');
   const sso = session.signInMethods.includes('sso-token');

@@ -46,8 +46,21 @@ test('a wrong PIN is explained inline with the tries left, and the PIN is cleare
   await expect(page.locator('.ers-session .nhsuk-error-message')).toHaveText('Error: The PIN is wrong. You have 2 tries left before your smartcard locks.');
   await expect(pin).toHaveValue('');
   await expect(pin).toHaveAttribute('aria-describedby', /-error$/);
-  // The card was not locked by one wrong try: the right PIN still works.
+  // As on every NHS.UK form: a summary at the top, focused, linking to the field.
+  const summary = page.locator('.nhsuk-error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  const link = summary.getByRole('link', { name: 'The PIN is wrong. You have 2 tries left before your smartcard locks.' });
+  await link.click();
+  await expect(pin).toBeFocused();
+  // Each failed attempt moves focus to the summary again.
+  await pin.fill('12');
+  await page.getByRole('button', { name: 'Sign in with smartcard' }).click();
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveText(['Enter your smartcard PIN, which is 4 to 16 numbers']);
+  // The card was not locked by one wrong try: the right PIN still works, and the summary goes with the form.
   await signIn(page);
+  await expect(summary).toHaveCount(0);
 });
 
 test('a pasted sign-in token that is not valid is refused with a reason', async ({ page, app }) => {
