@@ -78,11 +78,10 @@ export interface AppStoreDeps<TFile> {
 export const ADD_PART_SIZE = 100;
 /**
  * The local checks are a preview of main's verdict for when main is slow (a large file, a busy disk):
- * they start only for rows main has not answered by then, one at a time, so that reading and sniffing
- * 1,000 prefixes does not delay main's own answers.
+ * they start for a part's rows only once main has had that part this long without answering, one at
+ * a time, so that reading and sniffing 1,000 prefixes does not delay main's own answers.
  */
 export const LOCAL_CHECK_DELAY_MS = 200;
-const LOCAL_CHECKS_AT_ONCE = 1;
 
 type QueueChange = EventPayloads['queue:changed'];
 /** An update waiting for the next frame; runs of changes or of checks are merged into one. */
@@ -151,6 +150,15 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
       }
     };
 
+    /** The renderer's quick checks of one part's files, one at a time, until main answers for them. */
+    const checkWhileWaiting = async (files: readonly TFile[], keys: readonly string[]) => {
+      for (const [i, key] of keys.entries()) {
+        if (!awaitingMain.has(key)) return;
+        const check = await deps.checkLocally(files[i] as TFile).catch(() => null);
+        if (check && awaitingMain.has(key)) defer({ kind: 'checks', checks: new Map([[key, check]]) });
+      }
+    };
+
     return {
       queue: EMPTY_QUEUE,
       session: null,
@@ -191,16 +199,12 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
         set({ queue: model });
         const keys = parts.flatMap((part) => part.keys);
         for (const key of keys) awaitingMain.add(key);
-        // The quick checks, for rows main is slow to answer; a row main has answered for needs none.
-        const checks = delay(LOCAL_CHECK_DELAY_MS).then(() => runLimited(files.length, LOCAL_CHECKS_AT_ONCE, async (i) => {
-          const key = keys[i] as string;
-          if (!awaitingMain.has(key)) return;
-          const check = await deps.checkLocally(files[i] as TFile);
-          if (awaitingMain.has(key)) defer({ kind: 'checks', checks: new Map([[key, check]]) });
-        }));
         const answers: AddFilesResult[] = [];
         const failures: string[] = [];
+        const checks: Promise<void>[] = [];
         for (const part of parts) {
+          // If main is slow with this part (a large file, a busy disk), its rows get the quick local check meanwhile.
+          const slow = setTimeout(() => checks.push(checkWhileWaiting(part.files, part.keys)), LOCAL_CHECK_DELAY_MS);
           try {
             const result = await bridge.addFiles(part.files);
             answers.push(result);
@@ -209,6 +213,7 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
             failures.push(describe(error));
             defer({ kind: 'update', update: (queue) => failBatch(queue, part.batch, (name) => `${name} was not added: ${describe(error)}`) });
           }
+          clearTimeout(slow);
           for (const key of part.keys) awaitingMain.delete(key);
         }
         flush();
@@ -219,7 +224,7 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
           said.push(`${some} not added: ${failures[0]}.`);
         }
         announce(said.join(' '));
-        await checks;
+        await Promise.all(checks);
       },
 
       async chooseFiles() {
@@ -284,17 +289,3 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
     };
   });
 }
-
-/** Run task(0..count-1) with at most `limit` running at once; resolves when all have settled. */
-async function runLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = next++;
-      await task(index).catch(() => {});
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-}
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
