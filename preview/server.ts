@@ -97,6 +97,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const log = options.log ?? (() => {});
   const streams = new Set<ServerResponse>();
   let allowedHosts: ReadonlySet<string> = new Set();
+  /** Settles when the batch that arrived last has been added (or failed). */
+  let batchTurn: Promise<void> = Promise.resolve();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -131,7 +133,18 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (req.method !== 'POST') throw new HttpError(405, 'Use POST');
     if (path === '/api/files') {
       if ((req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === FILE_BATCH_TYPE) {
-        sendJson(res, 200, await addBatch(await readBody(req, MAX_BATCH_BODY, 'The files are too big to add in one go')));
+        // Bodies are read side by side, but added one batch at a time in the order the requests arrived
+        // (the bridge starts them in drop order), so main holds the files in the order they were dropped.
+        const previous = batchTurn;
+        let done = () => {};
+        batchTurn = new Promise<void>((resolveTurn) => (done = resolveTurn));
+        try {
+          const body = await readBody(req, MAX_BATCH_BODY, 'The files are too big to add in one go');
+          await previous;
+          sendJson(res, 200, await addBatch(body));
+        } finally {
+          done();
+        }
         return;
       }
       const name = fileNameFrom(req);

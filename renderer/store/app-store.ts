@@ -73,9 +73,11 @@ export interface AppStoreDeps<TFile> {
 
 /**
  * Files per request to main: each part's rows settle as its answer comes, so the list never holds a
- * pending and a real row for long. Parts go one after another, so main holds the files in drop order.
+ * pending and a real row for long.
  */
 export const ADD_PART_SIZE = 100;
+/** Parts sent before the first is answered: main is never idle waiting for the page between parts. */
+const ADD_PARTS_IN_FLIGHT = 2;
 /**
  * The local checks are a preview of main's verdict for when main is slow (a large file, a busy disk):
  * they start for a part's rows only once main has had that part this long without answering, one at
@@ -202,7 +204,7 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
         const answers: AddFilesResult[] = [];
         const failures: string[] = [];
         const checks: Promise<void>[] = [];
-        for (const part of parts) {
+        const sendPart = async (part: (typeof parts)[number]) => {
           // If main is slow with this part (a large file, a busy disk), its rows get the quick local check meanwhile.
           const slow = setTimeout(() => checks.push(checkWhileWaiting(part.files, part.keys)), LOCAL_CHECK_DELAY_MS);
           try {
@@ -215,7 +217,16 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
           }
           clearTimeout(slow);
           for (const key of part.keys) awaitingMain.delete(key);
+        };
+        // The next part goes while main works on this one; parts are started in drop order, and the
+        // preview server adds them in the order they arrive (Electron's IPC keeps order itself).
+        const running = new Set<Promise<void>>();
+        for (const part of parts) {
+          const sending: Promise<void> = sendPart(part).finally(() => running.delete(sending));
+          running.add(sending);
+          if (running.size >= ADD_PARTS_IN_FLIGHT) await Promise.race(running);
         }
+        await Promise.all(running);
         flush();
         const said: string[] = [];
         if (answers.length > 0) said.push(announceAdded({ added: answers.flatMap((a) => a.added), refused: answers.flatMap((a) => a.refused) }));

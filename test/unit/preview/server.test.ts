@@ -194,6 +194,38 @@ describe('preview server', () => {
     assert.deepEqual(fake.added.slice(before), files);
   });
 
+  it('adds batches that arrive together one at a time, in the order they arrived', async () => {
+    const before = fake.added.length;
+    const first = fake.backend.addManyBytes;
+    let release = () => {};
+    const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    fake.backend.addManyBytes = async (files) => {
+      // The first batch is slow in main; the second must wait for it rather than overtake it.
+      if (calls++ === 0) await firstMayFinish;
+      return first(files);
+    };
+    try {
+      const post = (name: string) =>
+        send(server.url, {
+          method: 'POST',
+          path: '/api/files',
+          headers: { Origin: origin, Host: host, 'Content-Type': FILE_BATCH_TYPE },
+          body: batchBody([{ name, bytes: [1] }]),
+        });
+      const one = post('one.pdf');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const two = post('two.pdf');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(fake.added.length, before, 'the second batch waits for the first');
+      release();
+      assert.deepEqual([(await one).status, (await two).status], [200, 200]);
+      assert.deepEqual(fake.added.slice(before).map((f) => f.name), ['one.pdf', 'two.pdf']);
+    } finally {
+      fake.backend.addManyBytes = first;
+    }
+  });
+
   it('refuses a batch body whose framing does not add up, adding none of its files', async () => {
     const before = fake.added.length;
     const good = batchBody([{ name: 'a.pdf', bytes: [1, 2, 3] }]);

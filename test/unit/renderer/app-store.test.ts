@@ -209,15 +209,18 @@ describe('app store', () => {
     const adding = store.getState().addFiles(files);
     assert.equal(rowViews(store.getState().queue).length, files.length, 'every file has a row at once');
     await tick();
-    assert.equal(parts.length, 1, 'the next part waits for the first answer, so main keeps the drop order');
+    // The second part goes before the first is answered (main is not left idle between parts), in drop order.
+    assert.equal(parts.length, 2);
     assert.equal(parts[0]?.length, ADD_PART_SIZE);
-    answers[0]?.({ added: parts[0]!.map((name, i) => item(`f_a${String(i).padStart(6, '0')}`, { name })), refused: [] });
+    assert.deepEqual(parts[1], [0, 1, 2].map((i) => `f${ADD_PART_SIZE + i}.pdf`));
+    // The second part's answer comes first: its rows settle at once, in their places.
+    answers[1]?.({ added: [], refused: parts[1]!.map((name) => ({ name, message: `${name} is a folder` })) });
     await tick();
     const midway = rowViews(store.getState().queue);
     assert.equal(midway.length, files.length, 'answered rows replace their pending rows: never more rows than files');
-    assert.equal(midway.filter((r) => r.provisional).length, 3);
-    assert.deepEqual(parts[1], [0, 1, 2].map((i) => `f${ADD_PART_SIZE + i}.pdf`));
-    answers[1]?.({ added: [], refused: parts[1]!.map((name) => ({ name, message: `${name} is a folder` })) });
+    assert.equal(midway.filter((r) => r.provisional).length, ADD_PART_SIZE);
+    assert.deepEqual(midway.slice(-3).map((r) => r.status), ['refused', 'refused', 'refused']);
+    answers[0]?.({ added: parts[0]!.map((name, i) => item(`f_a${String(i).padStart(6, '0')}`, { name })), refused: [] });
     await tick();
     releaseChecks();
     await adding;
