@@ -42,6 +42,7 @@ export async function checkAll(paths: readonly string[]): Promise<CheckTally> {
     while (next < ids.length) {
       const checked = await registry.readAndCheck(ids[next++]!);
       if (checked.verdict.ok) accepted++;
+      checked.release(); // as the queue does after a check
     }
   };
   await Promise.all(Array.from({ length: CHECK_CONCURRENCY }, worker));

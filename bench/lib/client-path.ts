@@ -57,9 +57,16 @@ export async function checkAndUpload(
       const checked = await registry.readAndCheck(registered.file.id);
       const { verdict } = checked;
       if (!verdict.ok || verdict.storedName === null || verdict.mimeType === null) {
+        checked.release();
         throw new Error(`${checked.name} did not pass the checks: ${verdict.problems.map((p) => p.message).join(' ')}`);
       }
-      const result = await uploadBinary({ session, bytes: checked.bytes, storedName: verdict.storedName, mimeType: verdict.mimeType });
+      let result: UploadBinaryResult;
+      try {
+        result = await uploadBinary({ session, bytes: checked.bytes, storedName: verdict.storedName, mimeType: verdict.mimeType });
+      } finally {
+        // As the queue does: the read buffer goes back to the registry's pool once the send has returned.
+        checked.release();
+      }
       registry.remove(registered.file.id);
       outcomes[at] = { name: checked.name, result };
     }
