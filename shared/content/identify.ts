@@ -10,13 +10,23 @@ import { fileTypeFromBuffer } from 'file-type';
 import { labelForFormat } from '../rules/attachment-types.ts';
 import type { ContentLook } from '../rules/types.ts';
 import { hasCfbSignature, readCfbDirectory, type CfbEntry } from './cfb.ts';
-import { decodeText, textFormat } from './text.ts';
-import { zipDecidingEntry } from './zip-deciding-entry.ts';
+import { decodeText, textFormat, utf8Text } from './text.ts';
+import { extensionFromContentTypes, extensionFromMimetypePart } from './office-zip-types.ts';
+import { zipDecidingPart, zipOfPart } from './zip-deciding-entry.ts';
 
 export interface IdentifyOptions {
   /** True when bytes are the whole file; false for a prefix (the renderer's preview). */
   readonly complete: boolean;
+  /**
+   * A synchronous raw-deflate decoder that throws past maxBytes of output (main passes
+   * zlib's inflateRawSync). With it, the part that decides a ZIP-based document's format
+   * is read here, without file-type's archive walk; without it, file-type judges that part.
+   */
+  readonly inflateRaw?: (data: Uint8Array, maxBytes: number) => Uint8Array;
 }
+
+// file-type reads a deciding ZIP part only up to this size (compressed and not).
+const MAX_ZIP_PART_BYTES = 1024 * 1024;
 
 // file-type answers for which text is the likelier truth when the bytes are all text.
 const WEAK_OR_TEXTUAL = new Set(['bmp', 'ac3', 'exe', 'ps', 'eps', 'Z', 'cpio', 'arj', 'mp1', 'mp2', 'mp3', 'jxl', 'vcf', 'ics', 'vtt', 'reg', 'xml']);
@@ -103,6 +113,26 @@ function hasLatePdfHeader(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** file-type's answer for a whole ZIP from its deciding part alone, or undefined to let it walk the archive. */
+async function zipFormatQuickly(bytes: Uint8Array, inflateRaw: IdentifyOptions['inflateRaw']): Promise<{ ext: string } | undefined> {
+  const part = zipDecidingPart(bytes);
+  if (part === null) return undefined;
+  if (inflateRaw !== undefined && (part.method === 0 || part.method === 8)) {
+    if (part.data.length > MAX_ZIP_PART_BYTES || part.uncompressedSize > MAX_ZIP_PART_BYTES) return undefined;
+    let data: Uint8Array;
+    try {
+      data = part.method === 0 ? part.data : inflateRaw(part.data, MAX_ZIP_PART_BYTES);
+    } catch {
+      return undefined;
+    }
+    const text = utf8Text(data);
+    const ext = part.name === 'mimetype' ? extensionFromMimetypePart(text) : extensionFromContentTypes(text);
+    return ext === undefined ? undefined : { ext };
+  }
+  const found = await fileTypeFromBuffer(zipOfPart(part)).catch(() => undefined);
+  return found === undefined || found.ext === 'zip' ? undefined : found;
+}
+
 export async function identifyContent(bytes: Uint8Array, opts: IdentifyOptions): Promise<ContentLook> {
   const { complete } = opts;
   if (bytes.length === 0) return look('empty', complete);
@@ -111,10 +141,9 @@ export async function identifyContent(bytes: Uint8Array, opts: IdentifyOptions):
 
   let found: { ext: string } | undefined;
   try {
-    // A whole ZIP: let file-type judge the one entry that decides (see zip-deciding-entry.ts) before it walks them all.
-    const deciding = complete && bytes[0] === 0x50 && bytes[1] === 0x4b ? zipDecidingEntry(bytes) : null;
-    const quick = deciding === null ? undefined : await fileTypeFromBuffer(deciding).catch(() => undefined);
-    found = quick !== undefined && quick.ext !== 'zip' ? quick : await fileTypeFromBuffer(bytes);
+    // A whole ZIP: judge the one entry that decides (see zip-deciding-entry.ts) before file-type walks them all.
+    const quick = complete && ascii(bytes, 0, 'PK\x03\x04') ? await zipFormatQuickly(bytes, opts.inflateRaw) : undefined;
+    found = quick ?? (await fileTypeFromBuffer(bytes));
   } catch {
     found = undefined; // a parser error on hostile input means "not recognised", never a crash
   }

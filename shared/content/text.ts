@@ -126,6 +126,13 @@ const PROLOG = String.raw`(?:<\?xml[^>]*\?>\s*)?${COMMENTS}`;
 const HTML_START = new RegExp(String.raw`^${PROLOG}(?:<!doctype\s+html[\s>]|<html[\s>]|<head[\s>]|<body[\s>])`, 'i');
 const XML_START = new RegExp(String.raw`^(?:<\?xml[\s?]|${COMMENTS}(?:<!doctype\s+[A-Za-z_]|<[A-Za-z_][\w.:-]*[\s/>]))`);
 
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/** bytes as UTF-8, a bad sequence read as U+FFFD (as file-type reads a ZIP part). */
+export function utf8Text(bytes: Uint8Array): string {
+  return lenientUtf8.decode(bytes);
+}
+
 /** Which text format a decoded text is, by how it starts. */
 export function textFormat(text: string): TextFormat {
   const head = text.slice(0, HEAD_CHARS).replace(/^[\ufeff\s]+/u, '');

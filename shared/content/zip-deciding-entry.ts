@@ -38,12 +38,22 @@ function findEndOfCentralDirectory(bytes: Uint8Array, view: DataView): number {
   return -1;
 }
 
+export interface ZipPart {
+  readonly name: string;
+  /** ZIP compression method: 0 stored, 8 deflate. */
+  readonly method: number;
+  readonly crc: number;
+  readonly uncompressedSize: number;
+  /** The part's data as stored in the archive (a view of its bytes). */
+  readonly data: Uint8Array;
+}
+
 /**
- * A minimal ZIP holding only the entry of bytes (a whole ZIP) that decides its
- * format, or null when there is none or the archive is anything but plain.
- * Every read is checked against the buffer's length first.
+ * The entry of bytes (a whole ZIP) that decides its format, or null when there
+ * is none or the archive is anything but plain. Every read is checked against
+ * the buffer's length first.
  */
-export function zipDecidingEntry(bytes: Uint8Array): Uint8Array | null {
+export function zipDecidingPart(bytes: Uint8Array): ZipPart | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfCentralDirectory(bytes, view);
   if (eocd < 0) return null;
@@ -78,19 +88,31 @@ export function zipDecidingEntry(bytes: Uint8Array): Uint8Array | null {
     if (localNameLength !== nameLength || !sameBytes(bytes, local + LOCAL_BYTES, nameAt, nameLength)) return null;
     if (dataStart + compressed > bytes.length) return null;
 
-    const out = new Uint8Array(LOCAL_BYTES + nameLength + compressed + EOCD_BYTES);
-    const o = new DataView(out.buffer);
-    o.setUint32(0, LOCAL, true);
-    o.setUint16(4, 20, true);
-    o.setUint16(8, method, true);
-    o.setUint32(14, crc, true);
-    o.setUint32(18, compressed, true);
-    o.setUint32(22, size, true);
-    o.setUint16(26, nameLength, true);
-    out.set(bytes.subarray(nameAt, nameAt + nameLength), LOCAL_BYTES);
-    out.set(bytes.subarray(dataStart, dataStart + compressed), LOCAL_BYTES + nameLength);
-    o.setUint32(out.length - EOCD_BYTES, EOCD, true);
-    return out;
+    return { name, method, crc, uncompressedSize: size, data: bytes.subarray(dataStart, dataStart + compressed) };
   }
   return null;
+}
+
+/** A ZIP holding only that part, with its sizes in its local header, for file-type to judge. */
+export function zipOfPart(part: ZipPart): Uint8Array {
+  const name = new Uint8Array([...part.name].map((c) => c.charCodeAt(0)));
+  const out = new Uint8Array(LOCAL_BYTES + name.length + part.data.length + EOCD_BYTES);
+  const o = new DataView(out.buffer);
+  o.setUint32(0, LOCAL, true);
+  o.setUint16(4, 20, true);
+  o.setUint16(8, part.method, true);
+  o.setUint32(14, part.crc, true);
+  o.setUint32(18, part.data.length, true);
+  o.setUint32(22, part.uncompressedSize, true);
+  o.setUint16(26, name.length, true);
+  out.set(name, LOCAL_BYTES);
+  out.set(part.data, LOCAL_BYTES + name.length);
+  o.setUint32(out.length - EOCD_BYTES, EOCD, true);
+  return out;
+}
+
+/** zipOfPart of the deciding part, or null. */
+export function zipDecidingEntry(bytes: Uint8Array): Uint8Array | null {
+  const part = zipDecidingPart(bytes);
+  return part === null ? null : zipOfPart(part);
 }

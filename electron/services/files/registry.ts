@@ -3,6 +3,7 @@
 // returns, which are the bytes the upload sends.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import * as nodeFs from 'node:fs/promises';
 import { basename } from 'node:path';
 import mime from 'mime-types';
@@ -79,6 +80,11 @@ function newFileId(): FileId {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A ZIP part's deflated data, refusing (throwing) past maxBytes of output. */
+function inflateRaw(data: Uint8Array, maxBytes: number): Uint8Array {
+  return inflateRawSync(data, { maxOutputLength: maxBytes });
 }
 
 /**
@@ -160,7 +166,7 @@ export class FileRegistry {
     let verdict: Verdict;
     let hash: string;
     try {
-      look = await identifyContent(read.bytes, { complete: read.complete });
+      look = await identifyContent(read.bytes, { complete: read.complete, inflateRaw });
       verdict = validateAttachment({ name: file.name, size: read.size, look }, hintsForName(file.name));
       hash = sha256(read.bytes);
     } catch (error) {
