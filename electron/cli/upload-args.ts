@@ -1,6 +1,8 @@
 // The upload command's arguments.
 
 import { parseArgs } from 'node:util';
+import { BUSINESS_FUNCTIONS_THAT_UPLOAD } from '../../shared/ipc/contract.ts';
+import { ENVIRONMENT_NAME } from '../services/config/schema.ts';
 
 export interface UploadOptions {
   readonly files: readonly string[];
@@ -23,13 +25,21 @@ With no configuration file it uses the built-in e-RS sandbox.
 
   --ubrn UBRN                 the referral the files are intended for (12 digits)
   --verify                    download each uploaded file again (A006) and compare it
-  --role BUSINESS_FUNCTION    the role to act in, e.g. REFERRING_CLINICIAN_ADMIN
-                              (default: the first of your roles that can upload)
+  --role BUSINESS_FUNCTION    the role to act in: REFERRING_CLINICIAN,
+                              REFERRING_CLINICIAN_ADMIN, SERVICE_PROVIDER_CLINICIAN or
+                              SERVICE_PROVIDER_CLINICIAN_ADMIN (the roles that can upload;
+                              default: the first of these you hold)
   --environment NAME          use this environment from the configuration file
   -h, --help                  show this help
 
+One line per file: uploaded, rejected, failed, not read or not sent, with the reason.
 Exit status: 0 when every file was uploaded (and verified, with --verify),
 1 otherwise, 2 for a mistake in the command.`;
+
+const UPLOAD_ROLES: readonly string[] = BUSINESS_FUNCTIONS_THAT_UPLOAD;
+
+/** "A, B, C or D" */
+const orList = (items: readonly string[]) => `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 
 export function parseUploadArgs(argv: readonly string[]): ParsedArgs {
   let parsed;
@@ -55,11 +65,13 @@ export function parseUploadArgs(argv: readonly string[]): ParsedArgs {
   if (values.ubrn !== undefined && !/^\d{12}$/.test(values.ubrn)) {
     return { kind: 'usage-error', message: `--ubrn must be a UBRN of 12 digits, not "${values.ubrn}"` };
   }
-  if (values.role !== undefined && !/^[A-Z_]{1,64}$/.test(values.role)) {
-    return { kind: 'usage-error', message: `--role must be a business function such as REFERRING_CLINICIAN, not "${values.role}"` };
+  // Only these roles may upload, whoever signs in: any other --role can never work, so it is a
+  // mistake in the command, found before anything is sent (not a session made to find it out).
+  if (values.role !== undefined && !UPLOAD_ROLES.includes(values.role)) {
+    return { kind: 'usage-error', message: `--role ${JSON.stringify(values.role)} is not a role that can upload attachments: use ${orList(UPLOAD_ROLES)}` };
   }
-  if (values.environment !== undefined && values.environment.trim() === '') {
-    return { kind: 'usage-error', message: '--environment needs the name of an environment' };
+  if (values.environment !== undefined && !ENVIRONMENT_NAME.test(values.environment)) {
+    return { kind: 'usage-error', message: `--environment must be the name of an environment (letters, digits, - and _), not "${values.environment}"` };
   }
   if (positionals.length === 0) return { kind: 'usage-error', message: 'Name at least one file to upload' };
   return {

@@ -2,6 +2,7 @@
 
 import { formatByteCount } from '../../shared/rules/limits.ts';
 import { ErsError, ErsRejectedError, ErsRetryableError } from '../services/ers/errors.ts';
+import type { ConfigError } from '../services/config/load.ts';
 
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -28,7 +29,7 @@ function codeOf(err: unknown): string | null {
   return null;
 }
 
-/** The outcome of a file that did not upload, after its name: "rejected by e-RS FILE_SIZE_ERROR: ...". */
+/** The outcome of a file that did not upload, after its name: "rejected by e-RS FILE_SIZE_ERROR: ...", "failed: ...". */
 export function errorText(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const code = codeOf(err);
@@ -37,8 +38,7 @@ export function errorText(err: unknown): string {
   if (err instanceof ErsRetryableError && err.outcomeUnknown) {
     return `failed${coded}: ${message}. e-RS may have stored it: check before sending it again`;
   }
-  if (err instanceof ErsError) return `failed${coded}: ${message}`;
-  return message;
+  return `failed${coded}: ${message}`;
 }
 
 /** An error as the reason in a sentence: "the message (CODE)". */
@@ -46,4 +46,10 @@ export function reasonText(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const code = codeOf(err);
   return code === null ? message : `${message} (${code})`;
+}
+
+/** A configuration's problems on one line, for each file's "not sent: ...". */
+export function configReason(err: ConfigError): string {
+  const where = err.configPath === null ? 'the configuration' : `the configuration in ${err.configPath}`;
+  return `${where} cannot be used: ${err.problems.join('; ')}`;
 }

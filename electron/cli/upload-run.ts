@@ -4,6 +4,7 @@
 // always end the session.
 
 import { createHash, randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { UploadOptions } from './upload-args.ts';
 import { displayName, errorText, formatBytes, reasonText } from './upload-format.ts';
 import type { Verdict } from '../../shared/rules/types.ts';
@@ -40,8 +41,14 @@ export type CheckOutcome =
   | { readonly kind: 'checked'; readonly file: CheckedForUpload }
   | { readonly kind: 'unreadable'; readonly name: string; readonly message: string };
 
+/** An environment that could not be set up (a broken configuration): files are still checked, none is sent. */
+export interface UnusableEnvironment {
+  /** One line, for each file's "not sent: ..." */
+  readonly unusable: string;
+}
+
 export interface UploadDeps {
-  readonly environment: ResolvedEnvironment;
+  readonly environment: ResolvedEnvironment | UnusableEnvironment;
   readonly checkFile: (path: string) => Promise<CheckOutcome>;
   /** Where a pasted token comes from for sso-token environments. */
   readonly ssoToken: string | undefined;
@@ -62,7 +69,7 @@ const MAX_ATTEMPTS = 3;
 const MAX_WAIT_MS = 30_000;
 const END_SESSION_TIMEOUT_MS = 15_000;
 
-/** A setback that ends the run (no way to sign in, no role): said once, on stderr. */
+/** A setback after which no file can be sent (no way to sign in, no role): each file still to send says why. */
 class StopRun extends Error {}
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -84,25 +91,22 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function credentialsFor(deps: UploadDeps): CredentialProvider {
-  const env = deps.environment;
+function credentialsFor(env: ResolvedEnvironment, ssoToken: string | undefined): CredentialProvider {
   if (env.credentialProvider !== null) return env.credentialProvider;
   if (env.identity.method === 'sso-token') {
-    if (deps.ssoToken === undefined || deps.ssoToken.trim() === '') {
+    if (ssoToken === undefined || ssoToken.trim() === '') {
       throw new StopRun(`${env.name} signs in with a pasted SSO token: set ${SSO_TOKEN_ENV_VAR} to the token and run the command again`);
     }
-    return createSsoTokenProvider(deps.ssoToken, { name: env.name, production: env.production });
+    return createSsoTokenProvider(ssoToken, { name: env.name, production: env.production });
   }
   throw new StopRun(`${env.name} signs in with a smartcard, which the upload command cannot do yet: use the ers-attach app`);
 }
 
+/** The role to act in. `wanted` is one that can upload (the arguments allow no other). */
 function chooseRole(session: ProfessionalSession, wanted: string | null): Permission {
   const roles = session.permissions;
-  const role = wanted === null ? roles.find(canUpload) : roles.find((p) => p.businessFunction === wanted);
-  if (role !== undefined) {
-    if (!canUpload(role)) throw new StopRun(`The role ${role.businessFunction} cannot upload attachments: choose another with --role`);
-    return role;
-  }
+  const role = roles.find((p) => (wanted === null ? canUpload(p) : p.businessFunction === wanted && canUpload(p)));
+  if (role !== undefined) return role;
   const held = [...new Set(roles.map((p) => p.businessFunction))].join(', ') || 'none';
   throw new StopRun(
     wanted === null
@@ -119,8 +123,17 @@ function personName(session: ProfessionalSession): string {
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** Why a file the person chose was not sent, when the upload was cancelled. */
+function cancelledText(err: ErsCancelledError): string {
+  return err.bodySent
+    ? 'failed: the upload was cancelled after the whole file was sent. e-RS may have stored it: check before sending it again'
+    : 'not sent: the upload was cancelled';
+}
+
 export async function runUpload(options: UploadOptions, deps: UploadDeps): Promise<number> {
-  const { environment: env, signal, out, note } = deps;
+  const { signal, out, note } = deps;
+  const env = 'unusable' in deps.environment ? null : deps.environment;
+  const unusable = 'unusable' in deps.environment ? deps.environment.unusable : null;
   const sleep = deps.sleep ?? abortableSleep;
   const limiter = deps.rateLimiter ?? createRateLimiter({ ...ERS_RATE_LIMIT, clock: systemClock });
   /** Every e-RS call waits its turn under the rate limit. */
@@ -131,8 +144,8 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
   let session: ProfessionalSession | null = null;
   let allGood = true;
 
-  async function signIn(): Promise<ProfessionalSession> {
-    const provider = credentialsFor(deps);
+  async function signIn(env: ResolvedEnvironment): Promise<ProfessionalSession> {
+    const provider = credentialsFor(env, deps.ssoToken);
     const token = await provider.obtainSsoToken(signal);
     const created = await limited(() => createProfessionalSession(env.connection, token, { signal }));
     // From here a session exists on e-RS: keep it so it is ended even if A002 fails.
@@ -147,10 +160,11 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
 
   /** A020 with a few tries for answers that say "later"; never resends when e-RS may already hold the file. */
   async function upload(file: CheckedForUpload, verdict: Verdict & { storedName: string; mimeType: string }): Promise<UploadBinaryResult> {
+    if (env === null) throw new StopRun(unusable ?? 'the e-RS environment cannot be used');
     let renewed = false;
     const itemId = `cli-${randomUUID()}`;
     for (let attempt = 1; ; attempt++) {
-      session ??= await signIn().catch((err: unknown) => {
+      session ??= await signIn(env).catch((err: unknown) => {
         if (err instanceof StopRun || err instanceof ErsCancelledError) throw err;
         throw new StopRun(`Could not sign in to e-RS: ${reasonText(err)}`);
       });
@@ -212,15 +226,28 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
         `${formatBytes(file.bytes.byteLength)} were sent (SHA-256 ${file.sha256.slice(0, 12)}…)`
       );
     } catch (err) {
-      if (err instanceof ErsCancelledError) throw err;
+      // Stopped after the upload: the file is in e-RS (its id is on the line), only the check is missing.
+      if (err instanceof ErsCancelledError) return 'not verified: the check was cancelled';
       return `not verified: ${errorText(err)}`;
     }
   }
 
+  /** Set once nothing more can be sent: each file still to send says this. */
+  let stopped: string | null = null;
   try {
     for (const path of options.files) {
-      if (signal.aborted) throw new ErsCancelledError();
-      const checked = await deps.checkFile(path);
+      if (signal.aborted) {
+        // The person asked to stop: the files not reached are not even read.
+        allGood = false;
+        out(`${displayName(basename(path))}  not sent: the upload was cancelled`);
+        continue;
+      }
+      let checked: CheckOutcome;
+      try {
+        checked = await deps.checkFile(path);
+      } catch (err) {
+        checked = { kind: 'unreadable', name: basename(path), message: reasonText(err) };
+      }
       if (checked.kind === 'unreadable') {
         allGood = false;
         out(`${displayName(checked.name)}  not read: ${checked.message}`);
@@ -233,6 +260,11 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
         allGood = false;
         for (const problem of verdict.problems) out(`${name}  rejected ${problem.code}: ${problem.message}`);
         if (verdict.problems.length === 0) out(`${name}  rejected: it cannot be sent`);
+        continue;
+      }
+      if (stopped !== null) {
+        allGood = false;
+        out(`${name}  not sent: ${stopped}`);
         continue;
       }
       let line: string;
@@ -249,22 +281,20 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
           }
         }
       } catch (err) {
-        if (err instanceof StopRun) out(`${name}  not sent`);
-        if (err instanceof StopRun || err instanceof ErsCancelledError) throw err;
         allGood = false;
-        line = `${name}  ${errorText(err)}`;
-        if (err instanceof ErsSessionError) {
-          out(line);
-          throw new StopRun('Stopped: e-RS refused the session, so no more files were sent');
+        if (err instanceof StopRun) {
+          stopped = err.message;
+          line = `${name}  not sent: ${stopped}`;
+        } else if (err instanceof ErsCancelledError) {
+          line = `${name}  ${cancelledText(err)}`;
+        } else {
+          line = `${name}  ${errorText(err)}`;
+          if (err instanceof ErsSessionError) stopped = 'e-RS refused the session, so no more files were sent';
         }
       }
       out(line);
     }
-  } catch (err) {
-    allGood = false;
-    if (err instanceof StopRun) note(err.message);
-    else if (err instanceof ErsCancelledError) note('Stopped: the upload was cancelled');
-    else note(`Stopped: ${reasonText(err)}`);
+    if (signal.aborted) note('Stopped: the upload was cancelled');
   } finally {
     if (session !== null) {
       try {

@@ -6,7 +6,7 @@
 
 import { parseUploadArgs, USAGE } from './upload-args.ts';
 import { runUpload, SSO_TOKEN_ENV_VAR, type CheckOutcome } from './upload-run.ts';
-import { reasonText } from './upload-format.ts';
+import { configReason, reasonText } from './upload-format.ts';
 import { ConfigError } from '../services/config/load.ts';
 import { resolveEnvironment, type ResolvedEnvironment } from '../services/config/environment.ts';
 import { FileAccessError, FileRegistry } from '../services/files/index.ts';
@@ -51,13 +51,22 @@ async function main(): Promise<number> {
     note('Stopping: ending the e-RS session (press Ctrl-C again to quit at once)');
     controller.abort();
   });
+  const deps = {
+    checkFile: checker(new FileRegistry()),
+    ssoToken: process.env[SSO_TOKEN_ENV_VAR],
+    out,
+    note,
+    signal: controller.signal,
+  };
 
   let environment: ResolvedEnvironment;
   try {
     environment = await resolveEnvironment(options.environment === null ? {} : { environment: options.environment });
   } catch (err) {
+    // The files are still checked, and each one that could go says why it did not.
     note(err instanceof ConfigError ? err.message : `Could not start: ${reasonText(err)}`);
-    return 1;
+    const unusable = err instanceof ConfigError ? configReason(err) : `ers-attach could not start: ${reasonText(err)}`;
+    return runUpload(options, { ...deps, environment: { unusable } });
   }
   note(
     environment.isSandbox
@@ -66,12 +75,8 @@ async function main(): Promise<number> {
   );
   try {
     return await runUpload(options, {
+      ...deps,
       environment,
-      checkFile: checker(new FileRegistry()),
-      ssoToken: process.env[SSO_TOKEN_ENV_VAR],
-      out,
-      note,
-      signal: controller.signal,
       // The same trail as the app's for this environment, in its user data folder.
       audit: createAuditTrail({ ...auditTrailLocation(appUserDataDir(), environment.name), log: note }),
     });

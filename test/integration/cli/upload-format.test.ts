@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayName, errorText, reasonText } from '../../../electron/cli/upload-format.ts';
+import { configReason, displayName, errorText, reasonText } from '../../../electron/cli/upload-format.ts';
+import { ConfigError } from '../../../electron/services/config/load.ts';
 import { parseUploadArgs } from '../../../electron/cli/upload-args.ts';
 import { ErsRejectedError, ErsRetryableError } from '../../../electron/services/ers/errors.ts';
 
@@ -21,6 +22,18 @@ describe('upload output', () => {
     assert.equal(errorText(lost), 'failed: The connection to e-RS was interrupted. e-RS may have stored it: check before sending it again');
     assert.equal(reasonText(rejected), 'The file is too large (FILE_SIZE_ERROR)');
   });
+
+  it('gives every failure its outcome word, also one that is not from e-RS', () => {
+    assert.equal(errorText(new Error('socket hang up')), 'failed: socket hang up');
+  });
+
+  it('puts a configuration\'s problems on one line for each file', () => {
+    const err = new ConfigError('/c/config.json', ['environments.dev3.baseUrl: expected an https:// URL, found "http://x"', 'environments.dev3.clientKey: file not found: /c/k']);
+    assert.equal(
+      configReason(err),
+      'the configuration in /c/config.json cannot be used: environments.dev3.baseUrl: expected an https:// URL, found "http://x"; environments.dev3.clientKey: file not found: /c/k',
+    );
+  });
 });
 
 describe('upload arguments', () => {
@@ -33,8 +46,19 @@ describe('upload arguments', () => {
   });
 
   it('calls a bad UBRN, role, option or no file a usage error', () => {
-    for (const argv of [['--ubrn', '12345678901', 'a.pdf'], ['--role', 'admin', 'a.pdf'], ['--colour', 'a.pdf'], ['--verify']]) {
+    for (const argv of [
+      ['--ubrn', '12345678901', 'a.pdf'],
+      ['--role', 'admin', 'a.pdf'],
+      ['--role', 'GP', 'a.pdf'],
+      ['--role', 'SERVICE_DEFINER', 'a.pdf'],
+      ['--environment', 'a/b', 'a.pdf'],
+      ['--colour', 'a.pdf'],
+      ['--verify'],
+    ]) {
       assert.equal(parseUploadArgs(argv).kind, 'usage-error', argv.join(' '));
+    }
+    for (const role of ['REFERRING_CLINICIAN', 'REFERRING_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN']) {
+      assert.equal(parseUploadArgs(['--role', role, 'a.pdf']).kind, 'run', role);
     }
   });
 });

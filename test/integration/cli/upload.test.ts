@@ -29,11 +29,15 @@ interface Run {
   readonly lines: string[];
 }
 
-function runCli(args: readonly string[], options: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+function runCli(
+  args: readonly string[],
+  options: { onStart?: (child: ReturnType<typeof spawn>) => void; config?: string | null } = {},
+): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
+    const config = options.config === undefined ? configPath : options.config;
     const child = spawn(NODE, [CLI, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg'), ERS_ATTACH_CONFIG: configPath },
+      env: { PATH: process.env['PATH'] ?? '', HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg'), ...(config === null ? {} : { ERS_ATTACH_CONFIG: config }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -166,21 +170,66 @@ describe('npm run upload', () => {
     assert.equal(stored?.ubrn, '000000097366');
   });
 
-  it('uses the role asked for, and stops when the user does not hold it', async () => {
+  it('uses the role asked for; a role that cannot upload (GP is none of e-RS\'s, SERVICE_DEFINER may not) is a mistake in the command', async () => {
     const ok = await runCli(['--role', 'REFERRING_CLINICIAN', file('role.pdf', pdf())]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stderr, /role REFERRING_CLINICIAN at/);
     const from = sandbox.requests.length;
-    const missing = await runCli(['--role', 'BOOKING_MANAGER', file('role2.pdf', pdf())]);
-    assert.equal(missing.code, 1);
-    assert.deepEqual(missing.lines, ['role2.pdf  not sent']);
-    assert.match(missing.stderr, /You do not have the role BOOKING_MANAGER \(your roles: /);
-    assert.equal(a020s(from).length, 0);
-    assert.equal(a003s(from).length, 1, 'the session made for A001 is still ended');
+    for (const role of ['GP', 'SERVICE_DEFINER']) {
+      const refused = await runCli(['--role', role, join(FIXTURES, 'referral.pdf')]);
+      assert.equal(refused.code, 2, role);
+      assert.equal(refused.stdout, '');
+      assert.ok(
+        refused.stderr.startsWith(
+          `upload: --role "${role}" is not a role that can upload attachments: use REFERRING_CLINICIAN, REFERRING_CLINICIAN_ADMIN, SERVICE_PROVIDER_CLINICIAN or SERVICE_PROVIDER_CLINICIAN_ADMIN\n`,
+        ),
+        refused.stderr,
+      );
+    }
+    assert.equal(since(from).length, 0, 'no session was made to find that out');
+  });
+
+  it('a file that is not there is "not read" with the reason, and the others still go', async () => {
+    const run = await runCli([join(dir, 'files', 'nope.pdf'), join(FIXTURES, 'referral.pdf')]);
+    assert.equal(run.code, 1);
+    assert.equal(run.lines[0], 'nope.pdf  not read: nope.pdf could not be found. It may have been moved, renamed or deleted: find it and add it again');
+    assert.match(run.lines[1] ?? '', /^referral\.pdf  uploaded \S+$/);
+    assert.equal(run.lines.length, 2);
+  });
+
+  it('an environment that cannot be used: one line per file, each that could go "not sent" with why', async () => {
+    const from = sandbox.requests.length;
+    const noConfig = await runCli(['--environment', 'dev3', join(FIXTURES, 'referral.pdf'), join(FIXTURES, 'bloods.xlsx')], { config: null });
+    assert.equal(noConfig.code, 1);
+    const expectedAt = join(dir, 'xdg', 'ers-attach', 'config.json');
+    assert.deepEqual(noConfig.lines.map((l) => l.replace(/(rejected INAPPROPRIATE_VALUE): .*/, '$1')), [
+      `referral.pdf  not sent: the configuration cannot be used: environment: "dev3" is not configured: there is no configuration file at ${expectedAt}`,
+      'bloods.xlsx  rejected INAPPROPRIATE_VALUE',
+    ]);
+    assert.match(noConfig.stderr, /^The configuration cannot be used:\n  environment: "dev3" is not configured/);
+
+    const notInFile = await runCli(['--environment', 'dev3', join(FIXTURES, 'referral.pdf'), join(FIXTURES, 'scan.png')]);
+    assert.equal(notInFile.code, 1);
+    const why = `not sent: the configuration in ${configPath} cannot be used: environment: expected one of "sandbox", "local-sandbox", found "dev3"`;
+    assert.deepEqual(notInFile.lines, [`referral.pdf  ${why}`, `scan.png  ${why}`]);
+    assert.equal(since(from).length, 0);
+  });
+
+  it('no way to sign in: every file that could go says why, on its own line', async () => {
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    config.environments['local-sandbox'].identity = { method: 'sso-token' };
+    const tokenConfig = join(dir, 'config', 'sso-token.json');
+    writeFileSync(tokenConfig, JSON.stringify(config));
+    const from = sandbox.requests.length;
+    const run = await runCli([join(FIXTURES, 'referral.pdf'), join(FIXTURES, 'photo.jpg')], { config: tokenConfig });
+    assert.equal(run.code, 1);
+    const why = 'not sent: local-sandbox signs in with a pasted SSO token: set ERS_ATTACH_SSO_TOKEN to the token and run the command again';
+    assert.deepEqual(run.lines, [`referral.pdf  ${why}`, `photo.jpg  ${why}`]);
+    assert.equal(since(from).length, 0);
   });
 
   it('prints usage and exits 2 for a mistake in the command', async () => {
-    for (const args of [[], ['--ubrn', '123', 'x.pdf'], ['--nope', 'x.pdf'], ['--role', 'lower case', 'x.pdf']]) {
+    for (const args of [[], ['--ubrn', '123', 'x.pdf'], ['--nope', 'x.pdf'], ['--role', 'lower case', 'x.pdf'], ['--environment', '../dev3', 'x.pdf']]) {
       const run = await runCli(args);
       assert.equal(run.code, 2, args.join(' '));
       assert.match(run.stderr, /Usage: npm run upload --/);
@@ -241,6 +290,8 @@ describe('npm run upload when e-RS fails', () => {
       },
     });
     assert.equal(run.code, 1, run.stdout + run.stderr);
+    // The whole body had gone when Ctrl-C came, so from here e-RS may or may not hold it.
+    assert.deepEqual(run.lines, ['slow.pdf  failed: the upload was cancelled after the whole file was sent. e-RS may have stored it: check before sending it again']);
     assert.match(run.stderr, /Stopping: ending the e-RS session/);
     assert.match(run.stderr, /cancelled/);
     assert.equal(a003s(from).length, 1);
