@@ -1,4 +1,5 @@
-// "Upload n files": sends every file main holds as ready. When it cannot be
+// "Upload n files": sends every file main holds as ready, less copies of another
+// file's content (shared/queue/same-content.ts). When it cannot be
 // used, it says why beside it (and the button is disabled).
 import { plural } from '../lib/format.ts';
 
