@@ -35,6 +35,8 @@ export interface CheckedForUpload {
   readonly complete: boolean;
   readonly sha256: string;
   readonly verdict: Verdict;
+  /** Gives a pooled read buffer back once nothing reads `bytes` any more (after the upload and any verify). */
+  release?(): void;
 }
 
 export type CheckOutcome =
@@ -254,45 +256,49 @@ export async function runUpload(options: UploadOptions, deps: UploadDeps): Promi
         continue;
       }
       const { file } = checked;
-      const { verdict } = file;
-      const name = displayName(file.name);
-      if (!verdict.ok || !file.complete || verdict.storedName === null || verdict.mimeType === null) {
-        allGood = false;
-        for (const problem of verdict.problems) out(`${name}  rejected ${problem.code}: ${problem.message}`);
-        if (verdict.problems.length === 0) out(`${name}  rejected: it cannot be sent`);
-        continue;
-      }
-      if (stopped !== null) {
-        allGood = false;
-        out(`${name}  not sent: ${stopped}`);
-        continue;
-      }
-      let line: string;
       try {
-        const sent = await upload(file, { ...verdict, storedName: verdict.storedName, mimeType: verdict.mimeType });
-        const storedAs = verdict.nameChange === null ? '' : ` as "${displayName(verdict.storedName)}"`;
-        line = `${name}  uploaded ${sent.fileId}${storedAs}`;
-        if (options.verify) {
-          const difference = await verify(file, sent.fileId);
-          if (difference === null) line += '  verified';
-          else {
-            allGood = false;
-            line += `  ${difference}`;
+        const { verdict } = file;
+        const name = displayName(file.name);
+        if (!verdict.ok || !file.complete || verdict.storedName === null || verdict.mimeType === null) {
+          allGood = false;
+          for (const problem of verdict.problems) out(`${name}  rejected ${problem.code}: ${problem.message}`);
+          if (verdict.problems.length === 0) out(`${name}  rejected: it cannot be sent`);
+          continue;
+        }
+        if (stopped !== null) {
+          allGood = false;
+          out(`${name}  not sent: ${stopped}`);
+          continue;
+        }
+        let line: string;
+        try {
+          const sent = await upload(file, { ...verdict, storedName: verdict.storedName, mimeType: verdict.mimeType });
+          const storedAs = verdict.nameChange === null ? '' : ` as "${displayName(verdict.storedName)}"`;
+          line = `${name}  uploaded ${sent.fileId}${storedAs}`;
+          if (options.verify) {
+            const difference = await verify(file, sent.fileId);
+            if (difference === null) line += '  verified';
+            else {
+              allGood = false;
+              line += `  ${difference}`;
+            }
+          }
+        } catch (err) {
+          allGood = false;
+          if (err instanceof StopRun) {
+            stopped = err.message;
+            line = `${name}  not sent: ${stopped}`;
+          } else if (err instanceof ErsCancelledError) {
+            line = `${name}  ${cancelledText(err)}`;
+          } else {
+            line = `${name}  ${errorText(err)}`;
+            if (err instanceof ErsSessionError) stopped = 'e-RS refused the session, so no more files were sent';
           }
         }
-      } catch (err) {
-        allGood = false;
-        if (err instanceof StopRun) {
-          stopped = err.message;
-          line = `${name}  not sent: ${stopped}`;
-        } else if (err instanceof ErsCancelledError) {
-          line = `${name}  ${cancelledText(err)}`;
-        } else {
-          line = `${name}  ${errorText(err)}`;
-          if (err instanceof ErsSessionError) stopped = 'e-RS refused the session, so no more files were sent';
-        }
+        out(line);
+      } finally {
+        file.release?.();
       }
-      out(line);
     }
     if (signal.aborted) note('Stopped: the upload was cancelled');
   } finally {

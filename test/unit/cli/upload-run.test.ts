@@ -176,3 +176,34 @@ describe('upload command: each file says why it was not sent', () => {
     assert.deepEqual(lines, ['odd.pdf  not read: EIO: i/o error, read', 'no-such-file.pdf  not read: gone']);
   });
 });
+
+describe('upload command: pooled read buffers', () => {
+  it('gives each checked file back once, after its upload (or its rejection), never before', async () => {
+    const ers = scriptedErs(['REFERRING_CLINICIAN']);
+    const registry = new FileRegistry();
+    const events: string[] = [];
+    const checkFile: UploadDeps['checkFile'] = async (path) => {
+      const r = await registry.registerPath(path);
+      if (!r.ok) return { kind: 'unreadable', name: r.name, message: r.message };
+      const file = await registry.readAndCheck(r.file.id);
+      const callsWhenChecked = ers.calls.length;
+      return {
+        kind: 'checked',
+        file: {
+          ...file,
+          release() {
+            // What e-RS had been sent by the time this file's buffer came back.
+            events.push(`${file.name} released after ${ers.calls.slice(callsWhenChecked).join(', ') || 'nothing'}`);
+            file.release();
+          },
+        },
+      };
+    };
+    const { code } = await run([GOOD, BAD], null, ers.environment, checkFile);
+    assert.equal(code, 1);
+    assert.deepEqual(events, [
+      'referral.pdf released after POST /ers-api/v1/ProfessionalSession, PUT /ers-api/v1/ProfessionalSession/pro-xapi-session_00000000-0000-4000-8000-000000000001, POST /ers-api/STU3/v1/Binary',
+      'bloods.xlsx released after nothing',
+    ]);
+  });
+});
