@@ -4,6 +4,7 @@
 #   xvfb      - a virtual display for the Electron end-to-end tests, where an Electron binary exists
 #   softhsm2  - a real PKCS#11 token for the smartcard tests
 #   opensc    - pkcs11-tool, to inspect and script that token
+#   curl, file - the benchmark's baselines (its quick mode runs in the test suite)
 set -euo pipefail
 
 declare -A need=(
@@ -11,6 +12,8 @@ declare -A need=(
   [xvfb]=/usr/bin/xvfb-run
   [softhsm2]=/usr/bin/softhsm2-util
   [opensc]=/usr/bin/pkcs11-tool
+  [curl]=/usr/bin/curl
+  [file]=/usr/bin/file
 )
 missing=()
 for pkg in "${!need[@]}"; do
@@ -18,7 +21,7 @@ for pkg in "${!need[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-test-packages: chromium, xvfb, softhsm2 and opensc are already installed"
+  echo "install-test-packages: chromium, xvfb, softhsm2, opensc, curl and file are already installed"
   exit 0
 fi
 
