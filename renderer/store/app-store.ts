@@ -77,7 +77,7 @@ export interface AppStoreDeps<TFile> {
  */
 export const ADD_PART_SIZE = 100;
 /** Parts sent before the first is answered, so main is not idle while the page renders; the preview server holds at most this many bodies (up to 16 MiB each). */
-const ADD_PARTS_IN_FLIGHT = 4;
+const ADD_PARTS_IN_FLIGHT = 8;
 /**
  * The local checks are a preview of main's verdict for when main is slow (a large file, a busy disk):
  * they start for a part's rows only once main has had that part this long without answering, one at
