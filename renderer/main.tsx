@@ -5,7 +5,7 @@ import './styles/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { chooseBridge } from './bridge/index.ts';
+import { chooseBridge, partsInFlightFor } from './bridge/index.ts';
 import { checkLocally } from './lib/local-check.ts';
 import { createAppStore } from './store/app-store.ts';
 import { StoreProvider } from './store/context.tsx';
@@ -17,7 +17,8 @@ document.body.classList.add('js-enabled', 'nhsuk-frontend-supported');
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
-const store = createAppStore<File>({ bridge: chooseBridge(), checkLocally });
+const bridge = chooseBridge();
+const store = createAppStore<File>({ bridge, checkLocally, partsInFlight: partsInFlightFor(bridge) });
 
 createRoot(root).render(
   <StrictMode>

@@ -69,6 +69,11 @@ export interface AppStoreDeps<TFile> {
   readonly checkLocally: (file: TFile) => Promise<LocalCheck>;
   /** When to apply a burst of updates; default: once before the next frame. */
   readonly schedule?: Schedule;
+  /**
+   * Parts of a drop sent before the first is answered. More than 1 only for a bridge that adds them in
+   * the order they were sent (the preview server does); default 1, so main holds the files in drop order.
+   */
+  readonly partsInFlight?: number;
 }
 
 /**
@@ -76,8 +81,6 @@ export interface AppStoreDeps<TFile> {
  * pending and a real row for long.
  */
 export const ADD_PART_SIZE = 100;
-/** Parts sent before the first is answered, so main is not idle while the page renders; the preview server holds at most this many bodies (up to 16 MiB each). */
-const ADD_PARTS_IN_FLIGHT = 8;
 /**
  * The local checks are a preview of main's verdict for when main is slow (a large file, a busy disk):
  * they start for a part's rows only once main has had that part this long without answering, one at
@@ -99,6 +102,7 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
 ): AppStore<TFile> {
   const { bridge } = deps;
   const schedule = deps.schedule ?? beforeNextFrame;
+  const partsInFlight = Math.max(1, deps.partsInFlight ?? 1);
   let batches = 0;
   /** Keys of pending rows whose part main has not answered yet (their local check is still worth running). */
   const awaitingMain = new Set<string>();
@@ -218,13 +222,12 @@ export function createAppStore<TFile extends { readonly name: string; readonly s
           clearTimeout(slow);
           for (const key of part.keys) awaitingMain.delete(key);
         };
-        // The next part goes while main works on this one; parts are started in drop order, and the
-        // preview server adds them in the order they arrive (Electron's IPC keeps order itself).
+        // Parts start in drop order; with a bridge that keeps that order, the next ones go while main works.
         const running = new Set<Promise<void>>();
         for (const part of parts) {
           const sending: Promise<void> = sendPart(part).finally(() => running.delete(sending));
           running.add(sending);
-          if (running.size >= ADD_PARTS_IN_FLIGHT) await Promise.race(running);
+          if (running.size >= partsInFlight) await Promise.race(running);
         }
         await Promise.all(running);
         flush();

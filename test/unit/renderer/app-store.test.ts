@@ -204,6 +204,7 @@ describe('app store', () => {
         return okCheck;
       },
       schedule: (run) => queueMicrotask(run),
+      partsInFlight: 2,
     });
     const files = Array.from({ length: ADD_PART_SIZE + 3 }, (_, i) => ({ name: `f${i}.pdf`, size: 10 }));
     const adding = store.getState().addFiles(files);
@@ -229,5 +230,24 @@ describe('app store', () => {
     assert.deepEqual(done.map((r) => r.name), files.map((f) => f.name), 'drop order kept');
     assert.equal(done.filter((r) => r.provisional).length, 0);
     assert.equal(store.getState().announcement.text, `${files.length} files added, ${ADD_PART_SIZE} ready to upload, 3 cannot be uploaded.`);
+  });
+
+  it('by default sends the next part only once the previous is answered, so main keeps the drop order', async () => {
+    const fake = fakeBridge();
+    const answers: ((result: AddFilesResult) => void)[] = [];
+    let sent = 0;
+    fake.bridge.addFiles = () => {
+      sent++;
+      return new Promise((resolve) => answers.push(resolve));
+    };
+    const store = createAppStore<FakeFile>({ bridge: fake.bridge, checkLocally: async () => okCheck, schedule: (run) => queueMicrotask(run) });
+    const adding = store.getState().addFiles(Array.from({ length: ADD_PART_SIZE + 1 }, (_, i) => ({ name: `f${i}.pdf`, size: 1 })));
+    await tick();
+    assert.equal(sent, 1);
+    answers[0]?.({ added: [], refused: [] });
+    await tick();
+    assert.equal(sent, 2);
+    answers[1]?.({ added: [], refused: [] });
+    await adding;
   });
 });
