@@ -1,7 +1,11 @@
 // The queue's file under the user data folder: versioned JSON, written
 // atomically (temp file, fsync, rename, fsync the folder) so a crash leaves
 // either the old queue or the new one, never half of one. Writes are
-// serialised and coalesced: while one is on disk, only the latest state waits.
+// serialised and coalesced: at most one is on disk at a time and one waits,
+// built from the queue's state only when it starts. A save that matters for
+// crash safety (an upload about to start) waits only for the write in flight;
+// any other (files added, checked, removed) may wait up to coalesceMs, so a
+// drop of 1,000 files makes a few writes of the whole queue, not hundreds.
 
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -61,15 +65,48 @@ export interface QueueStore {
   save(state: PersistedQueue): Promise<boolean>;
   /** Resolves when every requested write is on disk. */
   flush(): Promise<void>;
+  /**
+   * Ask for the state `build` returns when the write starts (so a burst of
+   * requests costs one serialisation); resolves, like save, once a write that
+   * started after this call has finished: true, or false when it failed.
+   * urgent: start it as soon as the write in flight ends; otherwise it may
+   * wait up to the store's coalescing delay. Never rejects.
+   */
+  request?(build: () => PersistedQueue, urgent: boolean): Promise<boolean>;
 }
 
-export function createFileQueueStore(dir: string, log: (line: string) => void = () => {}): QueueStore {
+export interface FileQueueStoreOptions {
+  /** How long a save that is not urgent may wait for others to join it (default 200 ms). */
+  readonly coalesceMs?: number;
+  /** Called with each state as it is written (for tests that count writes). */
+  readonly onWrite?: (state: PersistedQueue) => void;
+}
+
+interface Deferred {
+  readonly promise: Promise<boolean>;
+  readonly resolve: (saved: boolean) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: (saved: boolean) => void;
+  const promise = new Promise<boolean>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export function createFileQueueStore(dir: string, log: (line: string) => void = () => {}, options: FileQueueStoreOptions = {}): QueueStore {
   const file = join(dir, QUEUE_FILE_NAME);
-  let pending: PersistedQueue | null = null;
-  let writing: Promise<boolean> | null = null;
+  const coalesceMs = options.coalesceMs ?? 200;
+  /** The next write: what it will hold (built when it starts) and who waits for it. */
+  let pending: { build: () => PersistedQueue; done: Deferred } | null = null;
+  let urgent = false;
+  let writing: Promise<void> = Promise.resolve();
+  let draining = false;
+  /** Ends the coalescing wait early (an urgent request, or flush). */
+  let hurry: (() => void) | null = null;
   let counter = 0;
 
   async function writeAtomically(state: PersistedQueue): Promise<void> {
+    options.onWrite?.(state);
     await mkdir(dir, { recursive: true });
     const temp = `${file}.${process.pid}.${++counter}.tmp`;
     const handle = await open(temp, 'w', 0o600);
@@ -98,30 +135,57 @@ export function createFileQueueStore(dir: string, log: (line: string) => void = 
     }
   }
 
-  /** Writes until nothing is pending; says whether the last write (the newest state) made it. */
-  async function drain(): Promise<boolean> {
-    let saved = true;
+  function pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        hurry = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      hurry = done;
+    });
+  }
+
+  /** Writes until nothing is pending; each write settles exactly the requests made before it started. */
+  async function drain(): Promise<void> {
+    draining = true;
+    // Cleared in the same step that finds nothing pending, so a request right after starts a new drain.
+    try {
+      await drainPending();
+    } finally {
+      draining = false;
+    }
+  }
+
+  async function drainPending(): Promise<void> {
     while (pending) {
-      const state = pending;
+      if (!urgent) await pause(coalesceMs);
+      const { build, done } = pending;
       pending = null;
+      urgent = false;
+      let saved: boolean;
       try {
-        await writeAtomically(state);
+        await writeAtomically(build());
         saved = true;
       } catch (error) {
         saved = false;
         log(`queue: could not save the queue: ${(error as Error).message}`);
       }
+      done.resolve(saved);
     }
-    return saved;
   }
 
-  function kick(): Promise<boolean> {
-    if (!writing) {
-      writing = drain().finally(() => {
-        writing = null;
-      });
+  function request(build: () => PersistedQueue, now: boolean): Promise<boolean> {
+    if (pending) pending.build = build;
+    else pending = { build, done: deferred() };
+    const { promise } = pending.done;
+    if (now) {
+      urgent = true;
+      hurry?.();
     }
-    return writing;
+    if (!draining) writing = drain();
+    return promise;
   }
 
   return {
@@ -145,12 +209,14 @@ export function createFileQueueStore(dir: string, log: (line: string) => void = 
       log(`queue: the saved queue could not be read; it was kept as ${aside}`);
       return null;
     },
-    save(state) {
-      pending = state;
-      return kick();
-    },
+    save: (state) => request(() => state, true),
+    request,
     async flush() {
-      while (writing) await writing;
+      while (draining) {
+        urgent = true;
+        hurry?.();
+        await writing;
+      }
     },
   };
 }

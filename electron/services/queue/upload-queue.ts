@@ -15,7 +15,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { move, newItem, RETRYABLE_STATUSES, toView, type QueueItem } from './item.ts';
 import * as say from './messages.ts';
 import { FileUnreadableError, type AttemptFailure, type AttemptResult, type CheckedFileLike, type FileSource, type Uploader, type UploadGate } from './ports.ts';
-import { QUEUE_FILE_VERSION, type PersistedItem, type QueueStore } from './queue-file.ts';
+import { QUEUE_FILE_VERSION, type PersistedItem, type PersistedQueue, type QueueStore } from './queue-file.ts';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 
 export interface UploadQueueOptions {
@@ -121,14 +121,19 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     return { ...kept, problems: item.problems.map((p) => ({ ...p })) };
   }
 
-  /** Asks for the current state to be saved; resolves once it (or a later one) is on disk (false: the write failed). Never rejects. */
-  function persist(): Promise<boolean> {
+  function persistedState(): PersistedQueue {
+    return { version: QUEUE_FILE_VERSION, savedAt: new Date(clock.now()).toISOString(), items: [...items.values()].map(serialise) };
+  }
+
+  /**
+   * Asks for the current state to be saved; resolves once a write started after this call is on
+   * disk (false: the write failed). Never rejects. urgent: crash safety depends on it (an upload
+   * is starting or has ended), so it is not held back to be coalesced with others.
+   */
+  function persist(urgent = false): Promise<boolean> {
     if (!store) return Promise.resolve(true);
-    return store.save({
-      version: QUEUE_FILE_VERSION,
-      savedAt: new Date(clock.now()).toISOString(),
-      items: [...items.values()].map(serialise),
-    });
+    // The state is built when the write starts, so a burst of changes costs one serialisation.
+    return store.request ? store.request(persistedState, urgent) : store.save(persistedState());
   }
 
   /** The earliest other item with the same content, so the person can see it was added twice. */
@@ -240,7 +245,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     const flight: Flight = { controller: new AbortController(), reason: null, bodySent: false, done: Promise.resolve() };
     flights.set(item.id, flight);
     changed(item);
-    persist();
+    persist(true);
     flight.done = attempt(item, flight)
       .catch((error: unknown) => {
         log(`queue: attempt for ${item.id} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`);
@@ -253,7 +258,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
       .finally(() => {
         flights.delete(item.id);
         if (items.get(item.id) === item) changed(item);
-        persist();
+        persist(true); // an e-RS file id, or why not: a restart must not send it again unflagged
         if (flights.size === 0) {
           const waiters = idleWaiters;
           idleWaiters = [];
@@ -300,7 +305,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     // Write-ahead: the item is on disk as 'uploading' before the first byte goes out, so a crash
     // at any later moment restores it as "outcome unknown" (a resend is flagged), never as
     // merely queued (which would resend it unflagged while e-RS may already hold it).
-    const saved = await persist();
+    const saved = await persist(true);
     if (flight.reason) return settleAborted(item, flight);
     if (!saved) {
       // Sending now could leave, after a crash, a file e-RS holds and a queue that says "queued".
@@ -463,7 +468,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         item.notBefore = 0;
         changed(item);
       }
-      persist();
+      persist(true);
       pump();
       return snapshot();
     },
@@ -482,7 +487,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         item.notBefore = 0;
         item.error = say.cancelledError(item.name);
         changed(item);
-        persist();
+        persist(true); // restored as queued, it would be sent
       }
       return snapshot();
     },
@@ -630,7 +635,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
       wake = null;
       unsubscribeGate();
       await Promise.all([...flights.values()].map((f) => f.done));
-      persist();
+      persist(true);
       await store?.flush();
     },
 
