@@ -17,5 +17,6 @@ export interface FileHandleLike {
 
 export interface FsPort {
   stat(path: string): Promise<FileStatsLike>;
-  open(path: string, flags: 'r'): Promise<FileHandleLike>;
+  /** 'r', or numeric flags (registration adds O_NONBLOCK so a named pipe cannot hold the open). */
+  open(path: string, flags: 'r' | number): Promise<FileHandleLike>;
 }

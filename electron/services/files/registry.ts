@@ -4,6 +4,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
+import { constants as nodeFsConstants } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { basename } from 'node:path';
 import mime from 'mime-types';
@@ -73,6 +74,14 @@ export interface FileRegistryOptions {
   readonly bufferSlots?: number;
 }
 
+/**
+ * Opening a named pipe for reading waits for a writer, which would hold a
+ * thread-pool thread for good; O_NONBLOCK makes it return at once (the stat
+ * refuses it anyway) and changes nothing for regular files. Windows has no
+ * such flag, nor pipes among ordinary paths.
+ */
+const OPEN_TO_PROBE: 'r' | number = process.platform === 'win32' ? 'r' : nodeFsConstants.O_RDONLY | nodeFsConstants.O_NONBLOCK;
+
 /** 16 random bytes as url-safe base64: 'f_' + 22 characters, unguessable by a page. */
 function newFileId(): FileId {
   return FileIdSchema.parse(`f_${randomBytes(16).toString('base64url')}`);
@@ -122,19 +131,20 @@ export class FileRegistry {
     const name = displayName !== undefined && displayName.trim() !== '' ? displayName : path === '' ? '' : basename(path);
     const refuse = (r: { reason: FileRefusalReason; message: string; retryable: boolean }): Registration => ({ ok: false, name, ...r });
     if (path === '') return refuse(noFileOnDisk(name));
-    let size: number;
-    try {
-      // Decide by what the path is, never by its name: a folder called Referrals.pdf is a folder.
-      const stats = await this.#fs.stat(path);
-      if (stats.isDirectory()) return refuse(isFolder(name));
-      if (!stats.isFile()) return refuse(notAFile(name));
-      size = stats.size;
-      // Opening is what fails for a locked (EBUSY/EPERM) or forbidden (EACCES) file; find out now, not at upload.
-      const handle = await this.#fs.open(path, 'r');
-      await handle.close();
-    } catch (error) {
-      return refuse(describeAccessError(error, name));
+    // Asked at once, not one after the other: each is a trip through libuv's thread pool, and a
+    // drop registers its files one by one. Which answer wins is as if the stat came first.
+    const [stats, opened] = await Promise.allSettled([this.#fs.stat(path), this.#fs.open(path, OPEN_TO_PROBE)]);
+    if (opened.status === 'fulfilled') {
+      // Nothing waits for the close: the file was only opened to see that it can be.
+      opened.value.close().catch(() => undefined);
     }
+    // Decide by what the path is, never by its name: a folder called Referrals.pdf is a folder.
+    if (stats.status === 'rejected') return refuse(describeAccessError(stats.reason, name));
+    if (stats.value.isDirectory()) return refuse(isFolder(name));
+    if (!stats.value.isFile()) return refuse(notAFile(name));
+    // Opening is what fails for a locked (EBUSY/EPERM) or forbidden (EACCES) file; find out now, not at upload.
+    if (opened.status === 'rejected') return refuse(describeAccessError(opened.reason, name));
+    const size = stats.value.size;
     const file = this.#add(name, { kind: 'path', path });
     this.#sizeSeen.set(file.id, size);
     return { ok: true, file };
