@@ -29,7 +29,7 @@ export interface UploadQueueOptions {
   readonly random?: () => number;
   readonly store?: QueueStore;
   readonly log?: (line: string) => void;
-  /** Files checked at once when many are added (default 2). */
+  /** Files checked at once when many are added (default 4, the size of libuv's thread pool). */
   readonly checkConcurrency?: number;
 }
 
@@ -85,7 +85,8 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const concurrency = options.concurrency ?? 2;
-  const checkConcurrency = options.checkConcurrency ?? 2;
+  // libuv has four threads and each check is a few trips through them: two at a time left half idle.
+  const checkConcurrency = options.checkConcurrency ?? 4;
   const policy = validateRetryPolicy(options.retry ?? DEFAULT_RETRY_POLICY);
   const log = options.log ?? (() => {});
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a whole number of at least 1');
