@@ -38,6 +38,7 @@ import { createRateLimiter, ERS_RATE_LIMIT, type RateLimiter } from './queue/rat
 import type { RetryPolicy } from './queue/retry-policy.ts';
 import { createUploadQueue, UnknownItemError, type QueueEntry, type UploadQueue } from './queue/upload-queue.ts';
 import { auditTrailLocation } from './audit/audit-files.ts';
+import { mapLimited } from './map-limited.ts';
 import { auditSendFile } from './audit/audited-upload.ts';
 import { createAuditTrail } from './audit/audit-trail.ts';
 import { heldBackCopies } from '../../shared/queue/same-content.ts';
@@ -249,6 +250,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 /** The PIN of the embedded sandbox's software test card. */
 export const SANDBOX_TEST_PIN = '1234';
 const TEST_CARD_TRIES = 3;
+/** Dropped paths registered at once: libuv's thread pool has four threads. */
+const REGISTER_CONCURRENCY = 4;
 
 /** A PIN the test card refused; attemptsLeft as a real card reports it. */
 export class TestCardPinError extends Error {
@@ -409,11 +412,11 @@ export async function assembleBackend<S extends SessionLike>(parts: BackendParts
   }
 
   async function addPaths(items: readonly { path: string; name: string }[]): Promise<AddFilesResult> {
-    const registrations: (Registration & { path: string | null })[] = [];
-    for (const { path, name } of items) {
+    // Each registration is a thread-pool trip: a few at once, in the order given.
+    const registrations = await mapLimited(items, REGISTER_CONCURRENCY, async ({ path, name }) => {
       const shown = name !== '' ? name : path === '' ? 'This item' : basename(path);
-      registrations.push({ ...(await registry.registerPath(path, shown)), path: path === '' ? null : path });
-    }
+      return { ...(await registry.registerPath(path, shown)), path: path === '' ? null : path };
+    });
     return addRegistrations(registrations);
   }
 

@@ -10,6 +10,7 @@
 
 import type { FileId, QueueItemView, QueueSnapshot } from '../../../shared/ipc/contract.ts';
 import type { RuleBreak } from '../../../shared/rules/types.ts';
+import { mapLimited } from '../map-limited.ts';
 import { createChangeFeed, type ChangeListener } from './change-feed.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { move, newItem, RETRYABLE_STATUSES, toView, type QueueItem } from './item.ts';
@@ -90,6 +91,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
   const policy = validateRetryPolicy(options.retry ?? DEFAULT_RETRY_POLICY);
   const log = options.log ?? (() => {});
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a whole number of at least 1');
+  if (!Number.isInteger(checkConcurrency) || checkConcurrency < 1) throw new RangeError('checkConcurrency must be a whole number of at least 1');
 
   const items = new Map<FileId, QueueItem>();
   const flights = new Map<FileId, Flight>();
@@ -195,14 +197,6 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     } else {
       move(item, 'ready');
     }
-  }
-
-  async function forEachLimited<T>(list: readonly T[], limit: number, run: (value: T) => Promise<void>) {
-    let next = 0;
-    const worker = async () => {
-      while (next < list.length) await run(list[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
   }
 
   // ------------------------------------------------------------ scheduling
@@ -442,7 +436,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         changed(item);
       }
       persist();
-      await forEachLimited(added, checkConcurrency, async (item) => {
+      await mapLimited(added, checkConcurrency, async (item) => {
         await check(item, true);
         changed(item);
       });
