@@ -13,12 +13,13 @@
 import { join } from 'node:path';
 import { writeMixedCorpus, MIXED_KINDS } from '../corpus/build.ts';
 import { FileRegistry } from '../../electron/services/files/index.ts';
+import { DEFAULT_CHECK_CONCURRENCY } from '../../electron/services/queue/upload-queue.ts';
 import { judgedOnRatio, type BenchContext, type FigureResult } from '../lib/figure.ts';
 import { runCommand } from '../lib/proc.ts';
 import { pairedRatios, summarise } from '../lib/stats.ts';
 
-/** The queue's default number of files checked at once (electron/services/queue/upload-queue.ts). */
-const CHECK_CONCURRENCY = 2;
+/** Files checked at once: the queue's own default, so the figure measures what the app does. */
+const CHECK_CONCURRENCY = DEFAULT_CHECK_CONCURRENCY;
 
 export interface CheckTally {
   readonly accepted: number;

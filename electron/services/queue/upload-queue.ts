@@ -81,13 +81,15 @@ interface Flight {
   done: Promise<void>;
 }
 
+/** Files checked at once. libuv has four threads and each check is a few trips through them: two at a time left half idle. */
+export const DEFAULT_CHECK_CONCURRENCY = 4;
+
 export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
   const { files, uploader, gate, store } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const concurrency = options.concurrency ?? 2;
-  // libuv has four threads and each check is a few trips through them: two at a time left half idle.
-  const checkConcurrency = options.checkConcurrency ?? 4;
+  const checkConcurrency = options.checkConcurrency ?? DEFAULT_CHECK_CONCURRENCY;
   const policy = validateRetryPolicy(options.retry ?? DEFAULT_RETRY_POLICY);
   const log = options.log ?? (() => {});
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a whole number of at least 1');
