@@ -19,7 +19,7 @@ export function SessionPanel({ session, signIn, chooseRole, onFormError }: Sessi
     case 'active':
       return null;
     case 'choose-role':
-      return <RoleChoice session={session} chooseRole={chooseRole} />;
+      return <RoleChoice session={session} chooseRole={chooseRole} onFormError={onFormError} />;
     case 'locked':
       return (
         <SignIn
@@ -224,12 +224,18 @@ function roleLabel(role: RoleView): string {
  * option cannot be reached or read properly); the others are named below, so
  * nobody wonders where their role went.
  */
-function RoleChoice({ session, chooseRole }: Pick<SessionPanelProps, 'session' | 'chooseRole'>) {
+function RoleChoice({ session, chooseRole, onFormError }: Pick<SessionPanelProps, 'session' | 'chooseRole' | 'onFormError'>) {
   const id = useId();
   const usable = session.roles.filter((role) => role.canUpload);
   const others = session.roles.filter((role) => !role.canUpload);
   const [chosen, setChosen] = useState<RoleView | null>(usable.length === 1 ? (usable[0] ?? null) : null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setShownError] = useState<string | null>(null);
+  // As with sign-in: beside the radios and, each time it is set, in the error summary, linking to the first radio.
+  const setError = (next: string | null) => {
+    setShownError(next);
+    onFormError(next === null ? null : { href: `#${id}-role-0`, text: next });
+  };
+  useEffect(() => () => onFormError(null), [onFormError]);
   const othersText =
     others.length === 0
       ? null

@@ -71,3 +71,22 @@ test('a pasted sign-in token that is not valid is refused with a reason', async 
   await expect(page.locator('.ers-session .nhsuk-error-message')).toBeVisible();
   await expect(page.getByLabel('Smartcard PIN')).toBeVisible();
 });
+
+test('choosing no role is explained in the error summary too, linking to the roles', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByLabel('Smartcard PIN').fill('1234');
+  await page.getByRole('button', { name: 'Sign in with smartcard' }).click();
+  const roles = page.getByRole('group', { name: 'Which role are you working in?' });
+  await expect(roles).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(roles.locator('.nhsuk-error-message')).toHaveText('Error: Select the role you are working in');
+  const summary = page.locator('.nhsuk-error-summary');
+  await expect(summary).toBeFocused();
+  await summary.getByRole('link', { name: 'Select the role you are working in' }).click();
+  await expect(roles.getByRole('radio').first()).toBeFocused();
+  // Choosing a role takes the problem away with the form.
+  await roles.getByRole('radio', { name: /^Referring clinician at / }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(roles).toBeHidden();
+  await expect(summary).toHaveCount(0);
+});
