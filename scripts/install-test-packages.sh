@@ -5,6 +5,8 @@
 #   softhsm2  - a real PKCS#11 token for the smartcard tests
 #   opensc    - pkcs11-tool, to inspect and script that token
 #   curl, file - the benchmark's baselines (its quick mode runs in the test suite)
+#   openssl   - throwaway certificates in the e-RS client's and configuration's tests
+#   gcc       - builds the small test-only PKCS#11 shim that gives SoftHSM2 a PIN-try limit
 set -euo pipefail
 
 declare -A need=(
@@ -14,6 +16,8 @@ declare -A need=(
   [opensc]=/usr/bin/pkcs11-tool
   [curl]=/usr/bin/curl
   [file]=/usr/bin/file
+  [openssl]=/usr/bin/openssl
+  [gcc]=/usr/bin/cc
 )
 missing=()
 for pkg in "${!need[@]}"; do
@@ -21,7 +25,7 @@ for pkg in "${!need[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-test-packages: chromium, xvfb, softhsm2, opensc, curl and file are already installed"
+  echo "install-test-packages: everything the tests need is already installed (${!need[*]})"
   exit 0
 fi
 
