@@ -67,16 +67,7 @@ export async function startSmartcardWorld(user: { id: string; name: string }, op
   }
 }
 
-/** Poll `probe` every 20 ms until it gives a value, or fail naming `what` after `ms`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { until } from './until.ts';
 
 /** A020 requests in a sandbox's log. */
 export const isUpload = (r: { method: string; path: string }): boolean => r.method === 'POST' && /\/STU3\/v1\/Binary$/i.test(r.path);

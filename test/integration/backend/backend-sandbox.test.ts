@@ -13,6 +13,7 @@ import type { QueueItemView, QueueSnapshot, SessionView, SignInFailure } from '.
 import { createBackend, SANDBOX_TEST_PIN, type Backend, type BackendOptions } from '../../../electron/services/backend.ts';
 import { writeRunningSandboxConfig } from '../../../electron/services/config/sandbox-config.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/server.ts';
+import { until } from '../../support/until.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const GOOD = ['referral.pdf', 'referral.docx', 'letter.rtf', 'scan.png'];
@@ -59,16 +60,6 @@ class Wire {
       else walk(JSON.parse(json), '');
       for (const s of strings) assert.ok(!s.includes(SANDBOX_TEST_PIN), `the PIN appeared in: ${s}`);
     }
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 

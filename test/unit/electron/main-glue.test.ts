@@ -23,6 +23,7 @@ import { CONTENT_SECURITY_POLICY } from '../../../electron/main/csp.ts';
 import { mainWindowOptions } from '../../../electron/main/window-options.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/server.ts';
 import { buildMain, buildPreload } from '../../../scripts/build-electron.ts';
+import { until } from '../../support/until.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const FAKE_ELECTRON = pathToFileURL(path.join(import.meta.dirname, 'helpers', 'fake-electron.ts')).href;
@@ -78,16 +79,6 @@ async function invoke<T>(channel: string, request: unknown, event: unknown = APP
   replies.push(JSON.stringify(reply));
   if (typeof reply === 'object' && reply !== null && 'error' in reply) throw new Error(String(reply.error));
   return (reply as { value: T }).value;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 before(async () => {
